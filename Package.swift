@@ -1,0 +1,167 @@
+// swift-tools-version:6.1
+import Foundation
+import PackageDescription
+
+// MARK: - Dependencies (every version is one the local package mirror serves)
+
+let packageDependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.3"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+]
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
+let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
+let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
+let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
+let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: "swift-argument-parser")
+let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
+let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
+let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
+let yams = Target.Dependency.product(name: "Yams", package: "Yams")
+let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
+let mustache = Target.Dependency.product(name: "Mustache", package: "swift-mustache")
+
+// MARK: - Targets
+// The arrows point one way: mitten -> MittenCluster / LocalCloud -> the Kits -> packages.
+
+var targets: [Target] = [
+    .systemLibrary(
+        name: "CLibSSH2",
+        pkgConfig: "libssh2",
+        providers: [.apt(["libssh2-1-dev"])]
+    ),
+    .target(
+        name: "OpenStackKit",
+        dependencies: [httpClient, nioCore, nioHTTP1, logging, crypto, yams],
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "SwiftStorageKit",
+        dependencies: ["OpenStackKit", httpClient, nioCore, nioHTTP1, logging, crypto],
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "MittenSSH",
+        dependencies: ["CLibSSH2", crypto, logging],
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "LocalCloud",
+        dependencies: ["OpenStackKit", hummingbird, nioCore, nioPosix, logging, crypto, yams],
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "MittenCluster",
+        dependencies: [
+            "OpenStackKit", "SwiftStorageKit", "MittenSSH",
+            nioCore, nioPosix, crypto, logging, metrics, serviceLifecycle, prometheus, yams, grdb, mustache,
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "mitten",
+        dependencies: ["MittenCluster", "LocalCloud", "OpenStackKit", "SwiftStorageKit", argumentParser, nioPosix, logging],
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "mitten-bench",
+        dependencies: ["MittenCluster", "OpenStackKit", "SwiftStorageKit", argumentParser, nioPosix, logging],
+        path: "Sources/MittenBenchmarks",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "OpenStackKitTests",
+        dependencies: ["OpenStackKit"],
+        resources: [.copy("Samples")],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "SwiftStorageKitTests",
+        dependencies: ["SwiftStorageKit", "OpenStackKit"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "MittenSSHTests",
+        dependencies: ["MittenSSH"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "LocalCloudTests",
+        dependencies: ["LocalCloud", "OpenStackKit"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "MittenClusterTests",
+        dependencies: ["MittenCluster"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "EndToEndTests",
+        dependencies: ["MittenCluster", "OpenStackKit"],
+        swiftSettings: swiftSettings
+    ),
+]
+
+// MARK: - Partial builds for development
+// `MITTEN_ONLY=OpenStackKit,MittenSSH swift test` builds only those targets, the
+// targets they depend on, and their test targets. A convenience for working on one
+// library without compiling the whole graph; CI and the README never set it.
+
+if let only = ProcessInfo.processInfo.environment["MITTEN_ONLY"], !only.isEmpty {
+    let wanted = Set(only.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+    let byName = Dictionary(uniqueKeysWithValues: targets.map { ($0.name, $0) })
+    func localDependencies(_ target: Target) -> [String] {
+        target.dependencies.compactMap { dependency in
+            switch dependency {
+            case .targetItem(let name, _): return name
+            case .byNameItem(let name, _): return byName[name] == nil ? nil : name
+            default: return nil
+            }
+        }
+    }
+    var keep = Set<String>()
+    var pending = Array(wanted) + wanted.map { $0 + "Tests" }.filter { byName[$0] != nil }
+    while let name = pending.popLast() {
+        guard keep.insert(name).inserted, let target = byName[name] else { continue }
+        pending += localDependencies(target)
+    }
+    targets = targets.filter { keep.contains($0.name) }
+}
+
+let productTable: [(name: String, target: String, executable: Bool)] = [
+    ("mitten", "mitten", true),
+    ("mitten-bench", "mitten-bench", true),
+    ("MittenCluster", "MittenCluster", false),
+    ("OpenStackKit", "OpenStackKit", false),
+    ("SwiftStorageKit", "SwiftStorageKit", false),
+]
+let products: [Product] = productTable
+    .filter { entry in targets.contains { $0.name == entry.target } }
+    .map { $0.executable ? .executable(name: $0.name, targets: [$0.target]) : .library(name: $0.name, targets: [$0.target]) }
+
+let package = Package(
+    name: "mitten",
+    platforms: [.macOS(.v15)],
+    products: products,
+    dependencies: packageDependencies,
+    targets: targets,
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+/// SwiftStorageKit: OpenStack Swift object storage, streamed and verified.
+public enum SwiftStorageKit {}

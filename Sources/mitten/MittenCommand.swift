@@ -1,0 +1,14 @@
+import ArgumentParser
+import MittenCluster
+
+/// The root of the `mitten` command line. Each subcommand lives in its own file as
+/// `extension MittenCommand { struct X }`; logic lives in the libraries.
+@main
+struct MittenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mitten",
+        abstract: "Provision clusters of VMs on OpenStack and run distributed batch work on them.",
+        version: MittenCluster.version,
+        subcommands: [Version.self]
+    )
+}

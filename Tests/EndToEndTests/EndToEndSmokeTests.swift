@@ -1,0 +1,6 @@
+import Testing
+import MittenCluster
+
+@Suite struct EndToEndModuleTests {
+    @Test func versionIsSet() { #expect(!MittenCluster.version.isEmpty) }
+}
