@@ -68,22 +68,29 @@ var targets: [Target] = [
         dependencies: ["OpenStackKit", hummingbird, nioCore, nioPosix, logging, crypto, yams],
         swiftSettings: swiftSettings
     ),
+    // The runtime that runs on every VM: wire protocol, registry, control, shared
+    // services, supervisor, task types, configuration, logging, console rendering.
+    // It needs no cloud client, so it builds and starts without one.
+    .target(
+        name: "MittenRuntime",
+        dependencies: [nioCore, nioPosix, crypto, logging, metrics, serviceLifecycle, prometheus, yams, grdb],
+        swiftSettings: swiftSettings
+    ),
+    // Cluster provisioning on OpenStack: the cluster file, plan, cloud-init rendering,
+    // SSH bootstrap, and the VM's boot-time role from the metadata service.
     .target(
         name: "MittenCluster",
-        dependencies: [
-            "OpenStackKit", "SwiftStorageKit", "MittenSSH",
-            nioCore, nioPosix, crypto, logging, metrics, serviceLifecycle, prometheus, yams, grdb, mustache,
-        ],
+        dependencies: ["MittenRuntime", "OpenStackKit", "SwiftStorageKit", "MittenSSH", logging, crypto, yams, mustache],
         swiftSettings: swiftSettings
     ),
     .executableTarget(
         name: "mitten",
-        dependencies: ["MittenCluster", "LocalCloud", "OpenStackKit", "SwiftStorageKit", argumentParser, nioPosix, logging],
+        dependencies: ["MittenRuntime", "MittenCluster", "LocalCloud", "OpenStackKit", "SwiftStorageKit", argumentParser, nioPosix, logging],
         swiftSettings: swiftSettings
     ),
     .executableTarget(
         name: "mitten-bench",
-        dependencies: ["MittenCluster", "OpenStackKit", "SwiftStorageKit", argumentParser, nioPosix, logging],
+        dependencies: ["MittenRuntime", "OpenStackKit", "SwiftStorageKit", argumentParser, nioPosix, logging],
         path: "Sources/MittenBenchmarks",
         swiftSettings: swiftSettings
     ),
@@ -109,13 +116,18 @@ var targets: [Target] = [
         swiftSettings: swiftSettings
     ),
     .testTarget(
+        name: "MittenRuntimeTests",
+        dependencies: ["MittenRuntime"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
         name: "MittenClusterTests",
         dependencies: ["MittenCluster"],
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "EndToEndTests",
-        dependencies: ["MittenCluster", "OpenStackKit"],
+        dependencies: ["MittenRuntime"],
         swiftSettings: swiftSettings
     ),
 ]
@@ -149,6 +161,7 @@ if let only = ProcessInfo.processInfo.environment["MITTEN_ONLY"], !only.isEmpty 
 let productTable: [(name: String, target: String, executable: Bool)] = [
     ("mitten", "mitten", true),
     ("mitten-bench", "mitten-bench", true),
+    ("MittenRuntime", "MittenRuntime", false),
     ("MittenCluster", "MittenCluster", false),
     ("OpenStackKit", "OpenStackKit", false),
     ("SwiftStorageKit", "SwiftStorageKit", false),

@@ -1,6 +1,5 @@
-/// MittenCluster: the runtime (wire protocol, registry, control, shared services,
-/// supervisor), the console, configuration, logging and cluster provisioning.
-public enum MittenCluster {
-    /// The version `mitten version` prints.
-    public static let version = "0.1.0"
-}
+import MittenRuntime
+
+/// MittenCluster: cluster provisioning on OpenStack (cluster file, plan, cloud-init,
+/// SSH bootstrap) and the VM's boot-time role from the metadata service.
+public enum MittenCluster {}

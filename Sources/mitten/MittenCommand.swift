@@ -1,5 +1,5 @@
 import ArgumentParser
-import MittenCluster
+import MittenRuntime
 
 /// The root of the `mitten` command line. Each subcommand lives in its own file as
 /// `extension MittenCommand { struct X }`; logic lives in the libraries.
@@ -8,7 +8,7 @@ struct MittenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mitten",
         abstract: "Provision clusters of VMs on OpenStack and run distributed batch work on them.",
-        version: MittenCluster.version,
+        version: MittenRuntime.version,
         subcommands: [Version.self]
     )
 }

@@ -1,12 +1,12 @@
 import ArgumentParser
-import MittenCluster
+import MittenRuntime
 
 extension MittenCommand {
     struct Version: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Print mitten's version.")
 
         func run() {
-            print("mitten \(MittenCluster.version)")
+            print("mitten \(MittenRuntime.version)")
         }
     }
 }

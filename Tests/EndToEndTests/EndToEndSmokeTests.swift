@@ -1,6 +1,6 @@
 import Testing
-import MittenCluster
+import MittenRuntime
 
 @Suite struct EndToEndModuleTests {
-    @Test func versionIsSet() { #expect(!MittenCluster.version.isEmpty) }
+    @Test func versionIsSet() { #expect(!MittenRuntime.version.isEmpty) }
 }
