@@ -54,9 +54,11 @@ private func at(_ seconds: Int) -> Timestamp { t0.advanced(by: .seconds(seconds)
     @Test func endedSessionFreesOnlyItsOwnLock() throws {
         var lock = LockState()
         _ = try lock.lock(owner: "a", session: "s1", lease: .seconds(30), now: at(0))
-        #expect(!lock.endSession("s2"))
+        let otherEnded = lock.endSession("s2")
+        #expect(!otherEnded)
         #expect(lock.holder != nil)
-        #expect(lock.endSession("s1"))
+        let ownEnded = lock.endSession("s1")
+        #expect(ownEnded)
         #expect(lock.holder == nil)
     }
 }

@@ -31,7 +31,8 @@ public actor DurableMutex {
             if let last = states.last { try await storage.save(last) }
         }
         self.clock = clock
-        logger.info("mutex opened", metadata: ["mitten.service": "\(name)", "mitten.mutex.token": "\(state.lastToken)"])
+        let lastToken = state.lastToken
+        logger.info("mutex opened", metadata: ["mitten.service": "\(name)", "mitten.mutex.token": "\(lastToken)"])
     }
 
     /// Takes the lock for `owner` under a lease; waits up to `wait` for it to be free.

@@ -1,6 +1,9 @@
+import NIOCore
+
 extension QueueState {
     /// Appends `bodies` to the tail of `lane`, in order; returns their ids.
     /// Checks every item against the cap first, so a refused batch stores nothing.
+    @discardableResult
     public mutating func push(_ bodies: [[UInt8]], lane: QueueLane = .main, writes: inout [QueueWrite]) throws -> [Int64] {
         for (index, body) in bodies.enumerated() {
             try ServiceLimits.checkItem(body, index: bodies.count > 1 ? index : nil)
