@@ -107,3 +107,18 @@ private func text(_ delivery: QueueDelivery) -> String { String(decoding: delive
         #expect(rates[0] == 10)
     }
 }
+
+@Suite struct ExclusiveFileLockTests {
+    @Test func secondHolderIsRefusedUntilTheFirstLetsGo() throws {
+        let data = try TemporaryDataDirectory()
+        defer { data.cleanUp() }
+        let path = data.path + "/q.lock"
+        var first: ExclusiveFileLock? = try ExclusiveFileLock(path: path)
+        #expect { _ = try ExclusiveFileLock(path: path, patience: .milliseconds(100)) } throws: {
+            ($0 as? ServiceError)?.code == .serviceRunning
+        }
+        _ = first
+        first = nil
+        _ = try ExclusiveFileLock(path: path, patience: .milliseconds(100))
+    }
+}

@@ -5,7 +5,14 @@ import GRDB
 /// turning SQLite's errors into ``ServiceError``s that say what to do. A file that
 /// is not a database is reported and left untouched.
 enum ServiceDatabase {
-    static func open(path: String, durability: Durability, schema: [String]) throws -> DatabaseQueue {
+    /// Takes the service's exclusive lock (`NAME.lock`), then opens `path`.
+    static func open(path: String, durability: Durability, schema: [String]) throws -> (DatabaseQueue, ExclusiveFileLock) {
+        let lockPath = (path.hasSuffix(".sqlite") ? String(path.dropLast(7)) : path) + ".lock"
+        let lock = try ExclusiveFileLock(path: lockPath)
+        return (try openDatabase(path: path, durability: durability, schema: schema), lock)
+    }
+
+    private static func openDatabase(path: String, durability: Durability, schema: [String]) throws -> DatabaseQueue {
         var configuration = Configuration()
         configuration.busyMode = .timeout(5)
         let synchronous = durability.synchronousPragma

@@ -5,7 +5,7 @@ public struct ServiceError: Error, Hashable, Sendable, CustomStringConvertible {
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         private enum Value: String, Hashable, Sendable {
             case invalidName, itemTooLarge, unknownLease, expiredLease, staleToken
-            case lockBusy, dataDirectoryUnusable, databaseCorrupt, storageFailed, invalidArgument
+            case lockBusy, serviceRunning, dataDirectoryUnusable, databaseCorrupt, storageFailed, invalidArgument
         }
         private let value: Value
         private init(_ value: Value) { self.value = value }
@@ -22,6 +22,8 @@ public struct ServiceError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let staleToken = Code(.staleToken)
         /// `try_lock` found the mutex held by someone else.
         public static let lockBusy = Code(.lockBusy)
+        /// Another process already serves this name from the same data directory.
+        public static let serviceRunning = Code(.serviceRunning)
         /// The data directory cannot be created, read or written.
         public static let dataDirectoryUnusable = Code(.dataDirectoryUnusable)
         /// A database file exists but is not a readable mitten database.

@@ -12,10 +12,11 @@ final class MutexStorage: Sendable {
 
     let path: String
     private let database: DatabaseQueue
+    private let lock: ExclusiveFileLock
 
     init(path: String, durability: Durability) throws {
         self.path = path
-        database = try ServiceDatabase.open(path: path, durability: durability, schema: Self.schema)
+        (database, lock) = try ServiceDatabase.open(path: path, durability: durability, schema: Self.schema)
     }
 
     /// The stored state (free and never locked for a new database).

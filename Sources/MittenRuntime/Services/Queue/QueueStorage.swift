@@ -16,11 +16,12 @@ final class QueueStorage: Sendable {
     /// The database file.
     let path: String
     private let database: DatabaseQueue
+    private let lock: ExclusiveFileLock
 
     /// Opens (creating if needed) the queue database at `path`.
     init(path: String, durability: Durability) throws {
         self.path = path
-        database = try ServiceDatabase.open(path: path, durability: durability, schema: Self.schema)
+        (database, lock) = try ServiceDatabase.open(path: path, durability: durability, schema: Self.schema)
     }
 
     /// Everything stored, to rebuild the queue's state after a start.

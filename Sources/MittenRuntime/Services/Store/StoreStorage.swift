@@ -22,10 +22,11 @@ final class StoreStorage: Sendable {
 
     let path: String
     private let database: DatabaseQueue
+    private let lock: ExclusiveFileLock
 
     init(path: String, durability: Durability) throws {
         self.path = path
-        database = try ServiceDatabase.open(path: path, durability: durability, schema: Self.schema)
+        (database, lock) = try ServiceDatabase.open(path: path, durability: durability, schema: Self.schema)
     }
 
     /// The largest key and the number of entries.
