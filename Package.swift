@@ -55,7 +55,7 @@ var targets: [Target] = [
     ),
     .target(
         name: "SwiftStorageKit",
-        dependencies: ["OpenStackKit", httpClient, nioCore, nioHTTP1, logging, crypto],
+        dependencies: ["OpenStackKit", httpClient, nioCore, nioHTTP1, logging, crypto, yams],
         swiftSettings: swiftSettings
     ),
     .target(
