@@ -102,7 +102,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "SwiftStorageKitTests",
-        dependencies: ["SwiftStorageKit", "OpenStackKit"],
+        dependencies: ["SwiftStorageKit", "OpenStackKit", httpClient, nioCore, crypto, logging],
         swiftSettings: swiftSettings
     ),
     .testTarget(

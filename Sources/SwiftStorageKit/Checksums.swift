@@ -129,4 +129,5 @@ final class LockedBox<Value: Sendable>: Sendable {
     init(_ value: Value) { lock = NIOLockedValueBox(value) }
     func set(_ value: Value) { lock.withLockedValue { $0 = value } }
     func get() -> Value { lock.withLockedValue { $0 } }
+    func withValue<Result>(_ body: (inout Value) -> Result) -> Result { lock.withLockedValue(body) }
 }

@@ -161,6 +161,7 @@ env)
   echo "export MITTEN_TEST_SWIFT_USER=test:tester"
   echo "export MITTEN_TEST_SWIFT_KEY=testing"
   echo "export MITTEN_TEST_SWIFT_USER2=test2:tester2"
-  echo "export MITTEN_TEST_SWIFT_KEY2=testing2" ;;
+  echo "export MITTEN_TEST_SWIFT_KEY2=testing2"
+  echo "export MITTEN_TEST_SWIFT_DEVICES=$S/srv" ;;
 *) echo "usage: $0 packages|start|stop|env" >&2; exit 2 ;;
 esac
