@@ -70,7 +70,8 @@ start() {
   launch conductor nova-conductor --config-file "$N/nova.conf"
   launch scheduler nova-scheduler --config-file "$N/nova.conf"
   # the nova-compute package drags in libvirt+qemu; the fake driver only needs python3-nova
-  launch compute python3 -c 'import sys; from nova.cmd.compute import main; sys.argv=["nova-compute","--config-file",sys.argv[1]]; sys.exit(main())' "$N/nova.conf"
+  # (Debian's /usr/bin/python3: a python3 earlier on PATH, e.g. pyenv's, lacks the nova modules)
+  launch compute /usr/bin/python3 -c 'import sys; from nova.cmd.compute import main; sys.argv=["nova-compute","--config-file",sys.argv[1]]; sys.exit(main())' "$N/nova.conf"
   for _ in $(seq 1 600); do
     curl -sf http://127.0.0.1:8778/ >/dev/null && curl -s -o /dev/null http://127.0.0.1:8774/ && break; sleep 0.2
   done
