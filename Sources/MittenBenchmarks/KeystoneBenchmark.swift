@@ -53,9 +53,9 @@ extension BenchCommand {
                     let elapsed = ContinuousClock.now - started
                     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                     let authentications = await client.tokens.authenticationCount
-                    print(String(format: "  %@: %d requests in %.2f s = %.1f req/s; authentications: %d; HTTP requests in all: %d",
-                                 reuse ? "connection reuse   " : "no reuse (close)   ", count, seconds, Double(count) / seconds,
-                                 authentications, client.requestCount))
+                    let label = reuse ? "connection reuse  " : "no reuse (close)  "
+                    let rate = String(format: "%.2f s = %.1f req/s", seconds, Double(count) / seconds)
+                    print("  \(label): \(count) requests in \(rate); authentications: \(authentications); HTTP requests in all: \(client.requestCount)")
                     try await client.shutdown()
                 } catch {
                     try? await client.shutdown()

@@ -1,6 +1,7 @@
 import Foundation
 import NIOHTTP1
 @testable import OpenStackKit
+import Synchronization
 import Testing
 
 /// Against the real Keystone v3 that scripts/lab/10-keystone.sh starts.
@@ -9,7 +10,8 @@ struct KeystoneIntegrationTests {
     @Test func passwordAuthByNamesWithANonDefaultDomain() async throws {
         try await Lab.withClient(try Lab.userCredentials()) { client in
             let token = try await client.token()
-            #expect(token.projectName == (try Lab.require("MITTEN_TEST_KEYSTONE_PROJECT")))
+            let project = try Lab.require("MITTEN_TEST_KEYSTONE_PROJECT")
+            #expect(token.projectName == project)
             #expect(token.expiresAt > Date())
             #expect(try await client.endpoint(for: "identity") == "http://127.0.0.1:5000/v3")
             #expect(await client.tokens.authenticationCount == 1)
@@ -140,5 +142,3 @@ final class OffsetClock: Sendable {
     var now: Date { Date().addingTimeInterval(offset.withLock { $0 }) }
     func advance(by seconds: TimeInterval) { offset.withLock { $0 += seconds } }
 }
-
-import Synchronization

@@ -74,7 +74,8 @@ struct NovaIntegrationTests {
             #expect(active.status == "ACTIVE")
             #expect(active.keyName == keyName)
             #expect(active.metadata["mitten.role"] == "worker")
-            #expect(active.securityGroups?.map(\.name) == [try Lab.require("MITTEN_TEST_NOVA_SECURITY_GROUP")])
+            let securityGroup = try Lab.require("MITTEN_TEST_NOVA_SECURITY_GROUP")
+            #expect(active.securityGroups?.map(\.name) == [securityGroup])
 
             try await compute.deleteServer(id: created.id)
             try await compute.waitForServerDeletion(id: created.id, policy: ServerWaitPolicy(initialDelay: .milliseconds(500), timeout: .seconds(120)))

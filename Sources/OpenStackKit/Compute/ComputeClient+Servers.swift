@@ -49,10 +49,11 @@ extension ComputeClient {
         var all: [Server] = []
         var marker: String?
         repeat {
-            let page = try await decode(ServerList.self, "/servers/detail", query: query + (marker.map { [("marker", $0)] } ?? []))
+            var pageQuery = query
+            if let marker { pageQuery.append(("marker", marker)) }
+            let page = try await decode(ServerList.self, "/servers/detail", query: pageQuery)
             all += page.servers
-            marker = Self.nextMarker(page.serversLinks)
-            if marker != nil && marker == page.servers.last.map(\.id) && page.servers.isEmpty { marker = nil }
+            marker = page.servers.isEmpty ? nil : Self.nextMarker(page.serversLinks)
         } while marker != nil
         return all.filter { server in
             (name?.matches(server.name) ?? true) && metadata.allSatisfy { server.metadata[$0.key] == $0.value }

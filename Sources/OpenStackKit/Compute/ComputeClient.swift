@@ -1,5 +1,5 @@
 import Foundation
-public import Logging
+import Logging
 import NIOHTTP1
 
 /// Nova (compute API v2.1 with microversions): flavors, servers, keypairs, server

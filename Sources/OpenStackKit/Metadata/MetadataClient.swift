@@ -26,12 +26,12 @@ public struct MetadataClient: Sendable {
         self.logger = logger
     }
 
-    /// Transport settings for the metadata service: 2-second connect, 5-second request,
+    /// Transport settings for the metadata service: 2-second connect, 3-second request,
     /// two attempts.
     public static var transportConfiguration: OpenStackTransport.Configuration {
         var configuration = OpenStackTransport.Configuration()
         configuration.connectTimeout = .seconds(2)
-        configuration.requestTimeout = .seconds(5)
+        configuration.requestTimeout = .seconds(3)
         configuration.retryPolicy = RetryPolicy(maximumAttempts: 2, baseDelay: .milliseconds(200))
         return configuration
     }

@@ -2,6 +2,7 @@ public import AsyncHTTPClient
 import Foundation
 public import Logging
 import NIOCore
+import NIOPosix
 import NIOHTTP1
 
 /// The one HTTP transport every OpenStackKit client uses: AsyncHTTPClient with pooled
@@ -34,8 +35,8 @@ public final class OpenStackTransport: Sendable {
     public init(configuration: Configuration = Configuration(), counter: RequestCounter = RequestCounter(),
                 clock: any Clock<Duration> = ContinuousClock()) {
         var http = HTTPClient.Configuration()
-        http.timeout = .init(connect: .nanoseconds(Int64(configuration.connectTimeout.nanoseconds)),
-                             read: .nanoseconds(Int64(configuration.requestTimeout.nanoseconds)))
+        http.timeout = .init(connect: .nanoseconds(Int64(configuration.connectTimeout.totalNanoseconds)),
+                             read: .nanoseconds(Int64(configuration.requestTimeout.totalNanoseconds)))
         http.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 8)
         http.redirectConfiguration = .disallow
         http.decompression = .disabled
@@ -120,7 +121,7 @@ public final class OpenStackTransport: Sendable {
         counter.recordRequest()
         let path = Self.path(of: request.url)
         do {
-            let response = try await client.execute(http, timeout: .nanoseconds(Int64(configuration.requestTimeout.nanoseconds)),
+            let response = try await client.execute(http, timeout: .nanoseconds(Int64(configuration.requestTimeout.totalNanoseconds)),
                                                     logger: logger)
             let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
             let status = Int(response.status.code)
@@ -172,7 +173,7 @@ public final class OpenStackTransport: Sendable {
 
 extension Duration {
     /// The duration in whole nanoseconds.
-    var nanoseconds: Int64 {
+    var totalNanoseconds: Int64 {
         let (seconds, attoseconds) = components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
     }
