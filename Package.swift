@@ -50,7 +50,7 @@ var targets: [Target] = [
     ),
     .target(
         name: "OpenStackKit",
-        dependencies: [httpClient, nioCore, nioHTTP1, logging, crypto, yams],
+        dependencies: [httpClient, nioCore, nioPosix, nioHTTP1, logging, crypto, yams],
         swiftSettings: swiftSettings
     ),
     .target(
