@@ -1,5 +1,6 @@
 import CLibSSH2
 import Foundation
+import Logging
 
 /// How a session proves the user's identity. Only ed25519 keys are used: RSA keys
 /// are refused up front with the reason (libssh2 1.10 cannot sign with them against

@@ -1,10 +1,18 @@
 import Crypto
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// An ed25519 private key, generated with swift-crypto and stored in OpenSSH's
 /// unencrypted `openssh-key-v1` format (what `ssh-keygen -t ed25519 -N ''` writes).
 public struct SSHPrivateKey: Sendable {
-    private let key: Curve25519.Signing.PrivateKey
+    /// The 32-byte ed25519 seed (swift-crypto's key type is not Sendable, bytes are).
+    private let seed: [UInt8]
+    private var key: Curve25519.Signing.PrivateKey {
+        // The seed came from a valid key, so this cannot fail.
+        try! Curve25519.Signing.PrivateKey(rawRepresentation: seed)
+    }
     /// The comment stored with the key (copied to the public key line).
     public var comment: String
 
@@ -18,7 +26,7 @@ public struct SSHPrivateKey: Sendable {
     }
 
     private init(key: Curve25519.Signing.PrivateKey, comment: String) {
-        self.key = key
+        self.seed = Array(key.rawRepresentation)
         self.comment = comment
     }
 
@@ -97,7 +105,7 @@ public struct SSHPrivateKey: Sendable {
             throw MittenSSHError(.invalidKey, "the private key's secret part does not match its public key: the file is corrupt.")
         }
         do {
-            key = try Curve25519.Signing.PrivateKey(rawRepresentation: secret[0..<32])
+            seed = Array(try Curve25519.Signing.PrivateKey(rawRepresentation: secret[0..<32]).rawRepresentation)
         } catch {
             throw MittenSSHError(.invalidKey, "the private key's seed is not a valid ed25519 key.")
         }
@@ -163,7 +171,7 @@ public struct SSHPrivateKey: Sendable {
         }
         defer { close(fd) }
         let bytes = Array(contents.utf8)
-        guard fchmod(fd, mode) == 0, bytes.withUnsafeBytes({ write(fd, $0.baseAddress, $0.count) }) == bytes.count else {
+        guard fchmod(fd, mode) == 0, bytes.withUnsafeBytes({ Glibc.write(fd, $0.baseAddress, $0.count) }) == bytes.count else {
             throw MittenSSHError(.localFileError, "cannot write key file \(path) (errno \(errno)).")
         }
     }

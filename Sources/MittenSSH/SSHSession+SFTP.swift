@@ -1,6 +1,7 @@
 import CLibSSH2
 import Crypto
 import Foundation
+import Logging
 
 /// What an upload wrote and verified.
 public struct SSHUploadResult: Sendable, Equatable {

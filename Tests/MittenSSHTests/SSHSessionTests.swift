@@ -59,7 +59,8 @@ struct SSHSessionTests {
             try await SSHSession.withSession(fixture.configuration(for: server), logger: logger) { session in
                 let error = await #expect(throws: MittenSSHError.self) { try await session.run("sleep 10", timeout: .milliseconds(300)) }
                 #expect(error?.code == .timedOut)
-                #expect(try await session.run("echo still-here").outputText == "still-here\n")
+                let again = try await session.run("echo still-here")
+                #expect(again.outputText == "still-here\n")
             }
         }
     }
@@ -127,7 +128,8 @@ struct SSHSessionTests {
                 let stat = try await session.run("stat -c %a \(ShellQuoting.quote(remote)); ls \(ShellQuoting.quote(fixture.directory + "/uploaded"))")
                 #expect(stat.outputText == "750\npayload.bin\n")  // mode exact, no partial file left
                 let small = try await session.upload(Array("#!/bin/sh\necho ran\n".utf8), to: fixture.directory + "/uploaded/run.sh", mode: 0o700)
-                #expect(try await session.run(small.remotePath).outputText == "ran\n")
+                let ran = try await session.run(small.remotePath)
+                #expect(ran.outputText == "ran\n")
                 let error = await #expect(throws: MittenSSHError.self) {
                     try await session.verifyChecksum(of: remote, expectedSHA256: String(repeating: "0", count: 64))
                 }
