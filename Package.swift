@@ -90,7 +90,7 @@ var targets: [Target] = [
     ),
     .executableTarget(
         name: "mitten-bench",
-        dependencies: ["MittenRuntime", "OpenStackKit", "SwiftStorageKit", argumentParser, nioPosix, logging],
+        dependencies: ["MittenRuntime", "OpenStackKit", "SwiftStorageKit", "MittenSSH", argumentParser, nioPosix, logging],
         path: "Sources/MittenBenchmarks",
         swiftSettings: swiftSettings
     ),
