@@ -52,12 +52,12 @@ var targets: [Target] = [
     ),
     .target(
         name: "OpenStackKit",
-        dependencies: [httpClient, nioCore, nioHTTP1, logging, crypto, yams],
+        dependencies: [httpClient, nioCore, nioPosix, nioHTTP1, logging, crypto, yams],
         swiftSettings: swiftSettings
     ),
     .target(
         name: "SwiftStorageKit",
-        dependencies: ["OpenStackKit", httpClient, nioCore, nioHTTP1, logging, crypto],
+        dependencies: ["OpenStackKit", httpClient, nioCore, nioHTTP1, logging, crypto, yams],
         swiftSettings: swiftSettings
     ),
     .target(
@@ -92,7 +92,7 @@ var targets: [Target] = [
     ),
     .executableTarget(
         name: "mitten-bench",
-        dependencies: ["MittenRuntime", "OpenStackKit", "SwiftStorageKit", argumentParser, nioPosix, logging],
+        dependencies: ["MittenRuntime", "OpenStackKit", "SwiftStorageKit", "MittenSSH", argumentParser, nioPosix, logging],
         path: "Sources/MittenBenchmarks",
         swiftSettings: swiftSettings
     ),
@@ -104,7 +104,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "SwiftStorageKitTests",
-        dependencies: ["SwiftStorageKit", "OpenStackKit"],
+        dependencies: ["SwiftStorageKit", "OpenStackKit", httpClient, nioCore, crypto, logging],
         swiftSettings: swiftSettings
     ),
     .testTarget(
