@@ -121,7 +121,7 @@ enum QueueStep: Sendable {
         var queue = QueueState()
         var writes: [QueueWrite] = []
         let big = [UInt8](repeating: 0, count: ServiceLimits.maximumItemBytes + 1)
-        #expect(throws: ServiceError.self) { try queue.push([bytes("ok"), big], writes: &writes) }
+        #expect(throws: RuntimeError.self) { try queue.push([bytes("ok"), big], writes: &writes) }
         #expect(writes.isEmpty)
         #expect(queue.readyCount(.main) == 0)
     }

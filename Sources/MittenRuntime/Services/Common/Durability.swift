@@ -39,7 +39,7 @@ extension Durability {
     public static func fromEnvironment(_ environment: [String: String]) throws -> Durability {
         let setting = environment["MITTEN_DURABILITY"] ?? "commit"
         guard let durability = Durability(argument: setting) else {
-            throw ServiceError(.invalidArgument, "MITTEN_DURABILITY='\(setting)' is not 'commit', 'interval' or 'interval:MILLISECONDS'")
+            throw RuntimeError(.invalidArgument, "MITTEN_DURABILITY='\(setting)' is not 'commit', 'interval' or 'interval:MILLISECONDS'")
         }
         return durability
     }

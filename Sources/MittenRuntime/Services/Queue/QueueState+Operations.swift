@@ -29,9 +29,9 @@ extension QueueState {
     /// the head first, so they are delivered before newer items.
     public mutating func pop(lane: QueueLane = .main, limit: Int, lease: Duration? = nil, now: Timestamp,
                              writes: inout [QueueWrite]) throws -> [QueueDelivery] {
-        guard limit > 0 else { throw ServiceError(.invalidArgument, "pop needs a positive count, got \(limit)") }
+        guard limit > 0 else { throw RuntimeError(.invalidArgument, "pop needs a positive count, got \(limit)") }
         let length = lease ?? configuration.defaultLease
-        guard length > .zero else { throw ServiceError(.invalidArgument, "a lease must be longer than zero") }
+        guard length > .zero else { throw RuntimeError(.invalidArgument, "a lease must be longer than zero") }
         expireLeases(now: now, writes: &writes)
         let until = now.advanced(by: length)
         var deliveries: [QueueDelivery] = []
@@ -100,7 +100,7 @@ extension QueueState {
     public mutating func renew(_ leaseID: LeaseID, lease: Duration? = nil, now: Timestamp,
                                writes: inout [QueueWrite]) throws -> Timestamp {
         let length = lease ?? configuration.defaultLease
-        guard length > .zero else { throw ServiceError(.invalidArgument, "a lease must be longer than zero") }
+        guard length > .zero else { throw RuntimeError(.invalidArgument, "a lease must be longer than zero") }
         expireLeases(now: now, writes: &writes)
         if let error = checkHeld(leaseID) { throw error }
         let until = now.advanced(by: length)
@@ -137,15 +137,15 @@ extension QueueState {
     }
 
     /// Why `leaseID` is not held now, or nil when it is.
-    func checkHeld(_ leaseID: LeaseID) -> ServiceError? {
+    func checkHeld(_ leaseID: LeaseID) -> RuntimeError? {
         guard let item = items[leaseID.item], item.deliveries >= leaseID.delivery else {
             if ackedDeliveries[leaseID.item] != nil {
-                return ServiceError(.expiredLease, "lease \(leaseID) is no longer held: the item was delivered again and acked under another lease; do not act on it again")
+                return RuntimeError(.expiredLease, "lease \(leaseID) is no longer held: the item was delivered again and acked under another lease; do not act on it again")
             }
-            return ServiceError(.unknownLease, "lease \(leaseID) is unknown: its item was already acked or never existed; nothing to do")
+            return RuntimeError(.unknownLease, "lease \(leaseID) is unknown: its item was already acked or never existed; nothing to do")
         }
         guard item.deliveries == leaseID.delivery, item.leasedUntil != nil else {
-            return ServiceError(.expiredLease, "lease \(leaseID) is no longer held: it ran out or was given back, and the item will be delivered again; use a longer lease (--lease) or renew it while working")
+            return RuntimeError(.expiredLease, "lease \(leaseID) is no longer held: it ran out or was given back, and the item will be delivered again; use a longer lease (--lease) or renew it while working")
         }
         return nil
     }
