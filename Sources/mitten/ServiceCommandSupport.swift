@@ -91,6 +91,8 @@ struct ServiceClientOptions: ParsableArguments {
             try await body()
         } catch let exit as ExitCode {
             throw exit
+        } catch let usage as ValidationError {
+            throw usage
         } catch {
             throw ServiceExit.report(error)
         }
