@@ -1,0 +1,97 @@
+import Foundation
+
+/// The cloud's mutable state, owned by one actor and written to `state.json` after every
+/// change so that a restarted daemon finds it again.
+actor CloudStore {
+    private(set) var state: CloudState
+    private let stateURL: URL
+    let resources: FixedResources
+    let configuration: LocalCloud.Configuration
+
+    init(dataDirectory: URL, configuration: LocalCloud.Configuration) throws {
+        stateURL = dataDirectory.appendingPathComponent("state.json")
+        self.configuration = configuration
+        resources = FixedResources(configuration: configuration)
+        if let data = try? Data(contentsOf: stateURL) {
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            do { state = try decoder.decode(CloudState.self, from: data) } catch {
+                throw LocalCloudError(.dataDirectory, "\(stateURL.path) is damaged (\(error)); move it away to start with an empty cloud")
+            }
+        } else {
+            state = CloudState()
+        }
+        if !state.securityGroups.values.contains(where: { $0.name == "default" }) {
+            let group = SecurityGroupRecord(id: newUUID(), name: "default", description: "Default security group", created: Date())
+            state.securityGroups[group.id] = group
+            for ethertype in ["IPv4", "IPv6"] {
+                let rule = SecurityGroupRuleRecord(id: newUUID(), securityGroupID: group.id, direction: "egress", ethertype: ethertype,
+                                                   proto: nil, portRangeMin: nil, portRangeMax: nil, remoteIPPrefix: nil,
+                                                   remoteGroupID: nil, description: "", created: Date())
+                state.securityGroupRules[rule.id] = rule
+            }
+        }
+        try save()
+    }
+
+    /// Writes the state atomically.
+    func save() throws {
+        try writePrivately(try JSONEncoder.sorted.encode(state), to: stateURL)
+    }
+
+    /// Applies a change and persists it; the change's result is returned.
+    func mutate<T: Sendable>(_ change: (inout CloudState) throws -> T) throws -> T {
+        let result = try change(&state)
+        try save()
+        return result
+    }
+
+    /// Reads the state.
+    func read<T: Sendable>(_ body: (CloudState) throws -> T) rethrows -> T { try body(state) }
+
+    // MARK: Addresses
+
+    /// The lowest free fixed address whose sshd port nobody else holds.
+    func allocateFixedAddress() -> String? {
+        let used = Set(state.ports.values.map(\.address))
+        for host in configuration.firstHost...254 {
+            let address = "\(configuration.fixedAddressPrefix).\(host)"
+            if !used.contains(address), canBind(host: address, port: configuration.sshPort) { return address }
+        }
+        return nil
+    }
+
+    /// The lowest free floating address.
+    func allocateFloatingAddress() -> String? {
+        let used = Set(state.floatingIPs.values.map(\.address))
+        return (10...254).map { "\(configuration.floatingAddressPrefix).\($0)" }.first { !used.contains($0) }
+    }
+
+    // MARK: Compute usage
+
+    /// Instances, cores and RAM in use by servers that are not being deleted.
+    func usage() -> (instances: Int, cores: Int, ram: Int) {
+        var result = (instances: 0, cores: 0, ram: 0)
+        for server in state.servers.values {
+            guard let flavor = resources.flavor(server.flavorID) else { continue }
+            result.instances += 1
+            result.cores += flavor.vcpus
+            result.ram += flavor.ram
+        }
+        return result
+    }
+
+    /// Nova's quota message when a new server of `flavor` would exceed a quota.
+    func quotaViolation(adding flavor: FixedResources.Flavor) -> String? {
+        let used = usage(), quotas = configuration.quotas
+        let checks: [(String, Int, Int, Int)] = [
+            ("instances", 1, used.instances, quotas.instances),
+            ("cores", flavor.vcpus, used.cores, quotas.cores),
+            ("ram", flavor.ram, used.ram, quotas.ram),
+        ]
+        for (resource, requested, inUse, limit) in checks where inUse + requested > limit {
+            return "Quota exceeded for \(resource): Requested \(requested), but already used \(inUse) of \(limit) \(resource)"
+        }
+        return nil
+    }
+}
