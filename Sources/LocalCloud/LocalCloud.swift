@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
@@ -95,7 +96,7 @@ public struct LocalCloud: Sendable {
         let responder = CallbackResponder<BasicRequestContext> { request, context in
             var request = request
             let body = try await request.collectBody(upTo: 4 << 20)
-            let apiRequest = makeAPIRequest(request, body: Data(buffer: body))
+            let apiRequest = makeAPIRequest(request, body: Data(body.readableBytesView))
             let response = await api.respond(apiRequest)
             var headers = HTTPFields()
             if !response.contentType.isEmpty { headers[.contentType] = response.contentType }

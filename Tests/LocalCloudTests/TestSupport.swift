@@ -31,7 +31,7 @@ struct TestCloud {
         let cloud = LocalCloud(configuration: configuration, dataDirectory: dataDirectory, logger: logger)
         let (stream, continuation) = AsyncStream<LocalCloud.Endpoint>.makeStream()
         return try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await cloud.run { continuation.yield($0) } }
+            group.addTask { try await cloud.run { _ = continuation.yield($0) } }
             var iterator = stream.makeAsyncIterator()
             guard let endpoint = await iterator.next() else { throw LocalCloudError(.startup, "the test cloud did not start") }
             do {

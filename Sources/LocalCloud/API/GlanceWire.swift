@@ -18,8 +18,9 @@ extension CloudAPI {
     func image(_ request: APIRequest) async throws -> APIResponse {
         guard request.path.first == "v2" else { throw APIFault(.image, 404, "The resource could not be found.") }
         let images = store.resources.images.map { GlanceWire.image($0, projectID: credentials.projectID) }
-        switch (request.method, Array(request.path.dropFirst())) {
-        case ("GET", ["images"]):
+        let path = Array(request.path.dropFirst())
+        switch (request.method, routeShape(path)) {
+        case ("GET", "images"):
             var query = request.query
             if query["visibility"] == "all" { query["visibility"] = nil }
             let selected = paginate(NeutronWire.filter(images, query: query), request)
@@ -28,12 +29,13 @@ extension CloudAPI {
                 body["next"] = "/v2/images?marker=\(last)&limit=\(limit)"
             }
             return .object(body)
-        case ("GET", ["images", let id]):
+        case ("GET", "images/*"):
+            let id = path[1]
             guard let image = images.first(where: { ($0["id"] as? String) == id }) else {
                 throw APIFault(.image, 404, "No image found with ID \(id)")
             }
             return .object(image)
-        case ("GET", ["schemas", _]):
+        case ("GET", "schemas/*"):
             return .object(["name": request.path.last ?? "image", "properties": [String: Any](), "additionalProperties": ["type": "string"]])
         default: throw APIFault(.image, 404, "The resource could not be found.")
         }

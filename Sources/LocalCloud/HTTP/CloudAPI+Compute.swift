@@ -7,25 +7,28 @@ extension CloudAPI {
         if path.first == credentials.projectID { path.removeFirst() }
         guard request.path.first == "v2.1" else { throw APIFault(.compute, 404, "The resource could not be found.") }
         let v = request.microversion, base = baseURL
-        switch (request.method, path) {
-        case ("GET", ["flavors"]), ("GET", ["flavors", "detail"]):
+        switch (request.method, routeShape(path)) {
+        case ("GET", "flavors"), ("GET", "flavors/detail"):
             let detail = path.count == 2
-            let flavors = await store.resources.flavors.map { NovaWire.flavor($0, base: base, detail: detail, version: v) }
+            let flavors = store.resources.flavors.map { NovaWire.flavor($0, base: base, detail: detail, version: v) }
             return .object(["flavors": paginate(flavors, request)])
-        case ("GET", ["flavors", let id]):
-            guard let flavor = await store.resources.flavor(id), flavor.id == id else {
+        case ("GET", "flavors/*"):
+            let id = path[1]
+            guard let flavor = store.resources.flavor(id), flavor.id == id else {
                 throw APIFault(.compute, 404, "Flavor \(id) could not be found.")
             }
             return .object(["flavor": NovaWire.flavor(flavor, base: base, detail: true, version: v)])
-        case ("GET", ["flavors", let id, "os-extra_specs"]):
-            guard await store.resources.flavor(id) != nil else { throw APIFault(.compute, 404, "Flavor \(id) could not be found.") }
+        case ("GET", "flavors/*/os-extra_specs"):
+            let id = path[1]
+            guard store.resources.flavor(id) != nil else { throw APIFault(.compute, 404, "Flavor \(id) could not be found.") }
             return .object(["extra_specs": [String: String]()])
-        case ("POST", ["servers"]): return try await createServer(request)
-        case ("GET", ["servers"]), ("GET", ["servers", "detail"]):
+        case ("POST", "servers"): return try await createServer(request)
+        case ("GET", "servers"), ("GET", "servers/detail"):
             return try await listServers(request, detail: path.count == 2)
-        case ("GET", ["servers", let id]):
-            return .object(["server": try await renderServer(id, version: v)])
-        case ("DELETE", ["servers", let id]):
+        case ("GET", "servers/*"):
+            return .object(["server": try await renderServer(path[1], version: v)])
+        case ("DELETE", "servers/*"):
+            let id = path[1]
             let found = try await store.mutate { state -> Bool in
                 guard state.servers[id] != nil else { return false }
                 state.servers[id]?.taskState = "deleting"
@@ -35,19 +38,25 @@ extension CloudAPI {
             let runtime = self.runtime
             Task { await runtime.delete(id) }
             return .empty(204)
-        case ("GET", ["servers", let id, "metadata"]):
-            return .object(["metadata": try await serverRecord(id).metadata])
-        case (_, ["os-keypairs", _]), (_, ["os-keypairs"]):
+        case ("GET", "servers/*/metadata"):
+            return .object(["metadata": try await serverRecord(path[1]).metadata])
+        case (_, "os-keypairs"), (_, "os-keypairs/*"):
             return try await keypairs(request, path: path)
-        case (_, ["os-server-groups", _]), (_, ["os-server-groups"]):
+        case (_, "os-server-groups"), (_, "os-server-groups/*"):
             return try await serverGroups(request, path: path)
-        case ("GET", ["limits"]):
+        case ("GET", "limits"):
             return .object(["limits": ["rate": [Any](), "absolute": await absoluteLimits()]])
-        case ("GET", ["os-availability-zone"]), ("GET", ["os-availability-zone", "detail"]):
+        case ("GET", "os-availability-zone"), ("GET", "os-availability-zone/detail"):
             return .object(["availabilityZoneInfo": [["zoneName": "nova", "zoneState": ["available": true], "hosts": NSNull()]]])
         default:
             throw APIFault(.compute, 404, "The resource could not be found.")
         }
+    }
+
+    /// The path with ids replaced by `*` (odd positions that are not keywords): the route.
+    func routeShape(_ path: [String]) -> String {
+        let keywords: Set = ["detail", "os-extra_specs", "metadata", "action"]
+        return path.enumerated().map { index, part in index % 2 == 1 && !keywords.contains(part) ? "*" : part }.joined(separator: "/")
     }
 
     func serverRecord(_ id: String) async throws -> ServerRecord {

@@ -15,23 +15,25 @@ extension CloudAPI {
             guard let item = items.first(where: { ($0["id"] as? String) == id }) else { throw APIFault(.network, 404, message, neutronType: type) }
             return .object([key: item])
         }
-        switch (request.method, path) {
-        case ("GET", ["extensions"]): return .object(["extensions": NeutronWire.extensions])
-        case ("GET", ["networks"]): return list("networks", resources.networks.map { NeutronWire.network($0, projectID: projectID) })
-        case ("GET", ["networks", let id]):
+        switch (request.method, routeShape(path)) {
+        case ("GET", "extensions"): return .object(["extensions": NeutronWire.extensions])
+        case ("GET", "networks"): return list("networks", resources.networks.map { NeutronWire.network($0, projectID: projectID) })
+        case ("GET", "networks/*"):
+            let id = path[1]
             return try one("network", resources.networks.map { NeutronWire.network($0, projectID: projectID) }, id: id,
                            type: "NetworkNotFound", message: "Network \(id) could not be found.")
-        case ("GET", ["subnets"]): return list("subnets", resources.networks.map { NeutronWire.subnet($0, projectID: projectID) })
-        case ("GET", ["subnets", let id]):
+        case ("GET", "subnets"): return list("subnets", resources.networks.map { NeutronWire.subnet($0, projectID: projectID) })
+        case ("GET", "subnets/*"):
+            let id = path[1]
             return try one("subnet", resources.networks.map { NeutronWire.subnet($0, projectID: projectID) }, id: id,
                            type: "SubnetNotFound", message: "Subnet \(id) could not be found.")
-        case ("GET", ["ports"]), ("GET", ["ports", _]):
+        case ("GET", "ports"), ("GET", "ports/*"):
             let ports = await store.read { $0.ports.values.sorted { $0.created < $1.created } }.map { NeutronWire.port($0, projectID: projectID) }
             if path.count == 1 { return list("ports", ports) }
             return try one("port", ports, id: path[1], type: "PortNotFound", message: "Port \(path[1]) could not be found.")
-        case (_, ["security-groups"]), (_, ["security-groups", _]): return try await securityGroups(request, path: path)
-        case (_, ["security-group-rules"]), (_, ["security-group-rules", _]): return try await securityGroupRules(request, path: path)
-        case (_, ["floatingips"]), (_, ["floatingips", _]): return try await floatingIPs(request, path: path)
+        case (_, "security-groups"), (_, "security-groups/*"): return try await securityGroups(request, path: path)
+        case (_, "security-group-rules"), (_, "security-group-rules/*"): return try await securityGroupRules(request, path: path)
+        case (_, "floatingips"), (_, "floatingips/*"): return try await floatingIPs(request, path: path)
         default: throw APIFault(.network, 404, "The resource could not be found.")
         }
     }

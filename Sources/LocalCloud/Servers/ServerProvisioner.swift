@@ -112,7 +112,7 @@ struct ServerProvisioner: Sendable {
         let authorized = (config.authorizedKeys + [context.keypairPublicKey].compactMap { $0 }).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         try writePrivately(Data(authorized.map { $0 + "\n" }.joined().utf8), to: directory.appendingPathComponent("authorized_keys"))
         let setEnv = [ProcessControl.markerVariable, "MITTEN_METADATA_URL", "MITTEN_SERVER_ROOT", "MITTEN_SERVER_NAME", "MITTEN_VCPUS"]
-            .compactMap { key in environment[key].map { "\(key)=\"\($0)\"" } }.joined(separator: " ")
+            .compactMap { key in environment[key].map { "\"\(key)=\($0)\"" } }.joined(separator: " ")
         let sshdConfig = """
             ListenAddress \(context.address):\(sshPort)
             \(hostKeyPaths.map { "HostKey \($0)" }.joined(separator: "\n"))

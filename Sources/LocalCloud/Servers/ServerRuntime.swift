@@ -45,13 +45,14 @@ actor ServerRuntime {
             await markError(serverID, message: faults.faultMessage, details: "injected by the local cloud's fault configuration")
             return
         }
-        let flavor = await store.resources.flavor(server.flavorID)
+        let flavor = store.resources.flavor(server.flavorID)
         let keypair = await store.read { state in server.keyName.flatMap { state.keypairs[$0]?.publicKey } }
         let context = BootContext(serverID: serverID, name: server.name, address: server.address, vcpus: flavor?.vcpus ?? 1,
                                   ram: flavor?.ram ?? 512, userData: server.userData.flatMap { Data(base64Encoded: $0) } ?? Data(),
                                   keypairPublicKey: keypair, metadataURL: metadataURL(of: serverID))
         do {
-            let processes = try provisioner.provision(context, runCommands: runCommands)
+            let provisioner = self.provisioner
+            let processes = try await offload { try provisioner.provision(context, runCommands: runCommands) }
             let kept = try await store.mutate { state -> Bool in
                 guard var record = state.servers[serverID], record.taskState != "deleting" else { return false }
                 record.status = "ACTIVE"
@@ -62,7 +63,7 @@ actor ServerRuntime {
                 state.servers[serverID] = record
                 return true
             }
-            if !kept { ProcessControl.terminate(serverID: serverID, groups: processes.groups) }
+            if !kept { _ = try? await offload { ProcessControl.terminate(serverID: serverID, groups: processes.groups) } }
             logger.info("server active", metadata: ["localcloud.server": .string(server.name), "localcloud.address": .string(server.address)])
         } catch {
             ProcessControl.terminate(serverID: serverID, groups: [], grace: 1)
@@ -88,7 +89,7 @@ actor ServerRuntime {
         boots[serverID]?.cancel()
         await boots[serverID]?.value
         guard let record = await store.read({ $0.servers[serverID] }) else { return }
-        let left = ProcessControl.terminate(serverID: serverID, groups: record.processes.groups)
+        let left = (try? await offload { ProcessControl.terminate(serverID: serverID, groups: record.processes.groups) }) ?? []
         if !left.isEmpty { logger.warning("processes survived SIGKILL", metadata: ["localcloud.pids": .string("\(left)")]) }
         _ = try? await store.mutate { state in
             state.servers[serverID] = nil
@@ -132,7 +133,7 @@ actor ServerRuntime {
     private func restartSSHD(_ server: ServerRecord) async {
         if let pid = server.processes.sshdPID { ProcessControl.terminate(serverID: "-", groups: [pid], grace: 1) }
         let keypair = await store.read { state in server.keyName.flatMap { state.keypairs[$0]?.publicKey } }
-        let flavor = await store.resources.flavor(server.flavorID)
+        let flavor = store.resources.flavor(server.flavorID)
         let context = BootContext(serverID: server.id, name: server.name, address: server.address, vcpus: flavor?.vcpus ?? 1,
                                   ram: flavor?.ram ?? 512, userData: server.userData.flatMap { Data(base64Encoded: $0) } ?? Data(),
                                   keypairPublicKey: keypair, metadataURL: metadataURL(of: server.id))
@@ -161,4 +162,12 @@ actor ServerRuntime {
 extension ProcessRecord {
     /// The process groups to signal.
     var groups: [Int32] { [sshdPID, runcmdPID].compactMap { $0 } }
+}
+
+/// Runs blocking work (process start-up and shutdown, which poll with usleep) on a
+/// Dispatch thread instead of a cooperative-pool thread.
+func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
+    }
 }

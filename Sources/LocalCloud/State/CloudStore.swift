@@ -31,7 +31,7 @@ actor CloudStore {
                 state.securityGroupRules[rule.id] = rule
             }
         }
-        try save()
+        try writePrivately(try JSONEncoder.sorted.encode(state), to: stateURL)
     }
 
     /// Writes the state atomically.
@@ -49,24 +49,6 @@ actor CloudStore {
     /// Reads the state.
     func read<T: Sendable>(_ body: (CloudState) throws -> T) rethrows -> T { try body(state) }
 
-    // MARK: Addresses
-
-    /// The lowest free fixed address whose sshd port nobody else holds.
-    func allocateFixedAddress() -> String? {
-        let used = Set(state.ports.values.map(\.address))
-        for host in configuration.firstHost...254 {
-            let address = "\(configuration.fixedAddressPrefix).\(host)"
-            if !used.contains(address), canBind(host: address, port: configuration.sshPort) { return address }
-        }
-        return nil
-    }
-
-    /// The lowest free floating address.
-    func allocateFloatingAddress() -> String? {
-        let used = Set(state.floatingIPs.values.map(\.address))
-        return (10...254).map { "\(configuration.floatingAddressPrefix).\($0)" }.first { !used.contains($0) }
-    }
-
     // MARK: Compute usage
 
     /// Instances, cores and RAM in use by servers that are not being deleted.
@@ -79,19 +61,5 @@ actor CloudStore {
             result.ram += flavor.ram
         }
         return result
-    }
-
-    /// Nova's quota message when a new server of `flavor` would exceed a quota.
-    func quotaViolation(adding flavor: FixedResources.Flavor) -> String? {
-        let used = usage(), quotas = configuration.quotas
-        let checks: [(String, Int, Int, Int)] = [
-            ("instances", 1, used.instances, quotas.instances),
-            ("cores", flavor.vcpus, used.cores, quotas.cores),
-            ("ram", flavor.ram, used.ram, quotas.ram),
-        ]
-        for (resource, requested, inUse, limit) in checks where inUse + requested > limit {
-            return "Quota exceeded for \(resource): Requested \(requested), but already used \(inUse) of \(limit) \(resource)"
-        }
-        return nil
     }
 }
