@@ -10,19 +10,19 @@ struct OpenStackClientTests {
         try await TestCloud.with(TestCloud.configuration()) { cloud in
             let work = TestCloud.temporaryDirectory()
             defer { try? FileManager.default.removeItem(at: work) }
-            let flavors = try #require(try cloud.openstackJSON(["flavor", "list"]) as? [[String: Any]])
+            let flavors = try #require(try await cloud.openstackJSON(["flavor", "list"]) as? [[String: Any]])
             #expect(flavors.contains { $0["Name"] as? String == "m1.small" })
-            let images = try #require(try cloud.openstackJSON(["image", "list"]) as? [[String: Any]])
+            let images = try #require(try await cloud.openstackJSON(["image", "list"]) as? [[String: Any]])
             #expect(images.contains { $0["Name"] as? String == "debian-12" })
 
-            let client = try makeKeyPair(in: work, name: "client")
-            let host = try makeKeyPair(in: work, name: "host")
-            let keypair = try #require(try cloud.openstackJSON(["keypair", "create", "--public-key", client.path + ".pub", "k1"]) as? [String: Any])
+            let client = try await makeKeyPair(in: work, name: "client")
+            let host = try await makeKeyPair(in: work, name: "host")
+            let keypair = try #require(try await cloud.openstackJSON(["keypair", "create", "--public-key", client.path + ".pub", "k1"]) as? [String: Any])
             #expect((keypair["fingerprint"] as? String)?.count == 47)
 
-            let group = try #require(try cloud.openstackJSON(["security", "group", "create", "sg1"]) as? [String: Any])
+            let group = try #require(try await cloud.openstackJSON(["security", "group", "create", "sg1"]) as? [String: Any])
             #expect(group["name"] as? String == "sg1")
-            let rule = try #require(try cloud.openstackJSON(["security", "group", "rule", "create", "--protocol", "tcp", "--dst-port", "22", "sg1"]) as? [String: Any])
+            let rule = try #require(try await cloud.openstackJSON(["security", "group", "rule", "create", "--protocol", "tcp", "--dst-port", "22", "sg1"]) as? [String: Any])
             #expect(rule["port_range_min"] as? Int == 22)
 
             let hostPrivate = try String(contentsOfFile: host.path, encoding: .utf8)
@@ -48,15 +48,15 @@ struct OpenStackClientTests {
                 """
             let userDataPath = work.appendingPathComponent("user-data").path
             try userData.write(toFile: userDataPath, atomically: true, encoding: .utf8)
-            let created = try #require(try cloud.openstackJSON([
+            let created = try #require(try await cloud.openstackJSON([
                 "server", "create", "--image", "debian-12", "--flavor", "m1.medium", "--key-name", "k1", "--security-group", "sg1",
                 "--user-data", userDataPath, "--property", "role=worker", "--wait", "node-1"]) as? [String: Any])
             #expect(created["status"] as? String == "ACTIVE")
             let id = try #require(created["id"] as? String)
 
-            let list = try #require(try cloud.openstackJSON(["server", "list"]) as? [[String: Any]])
+            let list = try #require(try await cloud.openstackJSON(["server", "list"]) as? [[String: Any]])
             #expect(list.count == 1 && list.first?["Name"] as? String == "node-1")
-            let shown = try #require(try cloud.openstackJSON(["server", "show", "node-1"]) as? [String: Any])
+            let shown = try #require(try await cloud.openstackJSON(["server", "show", "node-1"]) as? [String: Any])
             #expect(shown["status"] as? String == "ACTIVE")
 
             // The server's files, runcmd and metadata service.
@@ -76,36 +76,36 @@ struct OpenStackClientTests {
 
             // sshd: exactly the given host key, and the keypair's key logs in.
             let address = try #require(await cloud.serverAddress(id))
-            let scan = try run(["/usr/bin/ssh-keyscan", "-t", "ed25519", "-p", "22", address])
+            let scan = try await run(["/usr/bin/ssh-keyscan", "-t", "ed25519", "-p", "22", address])
             let scanned = scan.out.split(separator: "\n").first { !$0.hasPrefix("#") }.map(String.init) ?? ""
             let hostKeyFields = host.publicKey.split(separator: " ")
             #expect(scanned == "\(address) \(hostKeyFields[0]) \(hostKeyFields[1])")
             let knownHosts = work.appendingPathComponent("known_hosts").path
             try "\(address) \(hostKeyFields[0]) \(hostKeyFields[1])\n".write(toFile: knownHosts, atomically: true, encoding: .utf8)
             let user = ProcessInfo.processInfo.environment["USER"] ?? "root"
-            let ssh = try run(["/usr/bin/ssh", "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=\(knownHosts)", "-o", "BatchMode=yes",
+            let ssh = try await run(["/usr/bin/ssh", "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=\(knownHosts)", "-o", "BatchMode=yes",
                                "-o", "IdentitiesOnly=yes", "-i", client.path, "\(user)@\(address)", "echo logged-in $MITTEN_SERVER_NAME"])
             #expect(ssh.out == "logged-in node-1\n", "ssh: \(ssh.err)")
 
             // Floating IPs, limits.
-            let floating = try #require(try cloud.openstackJSON(["floating", "ip", "create", "public"]) as? [String: Any])
+            let floating = try #require(try await cloud.openstackJSON(["floating", "ip", "create", "public"]) as? [String: Any])
             let floatingAddress = try #require(floating["floating_ip_address"] as? String)
-            let ports = try #require(try cloud.openstackJSON(["port", "list", "--server", id]) as? [[String: Any]])
+            let ports = try #require(try await cloud.openstackJSON(["port", "list", "--server", id]) as? [[String: Any]])
             let portID = try #require(ports.first?["ID"] as? String)
-            #expect(try cloud.openstack(["floating", "ip", "set", "--port", portID, floatingAddress]).status == 0)
-            let associated = try #require(try cloud.openstackJSON(["floating", "ip", "show", floatingAddress]) as? [String: Any])
+            #expect(try await cloud.openstack(["floating", "ip", "set", "--port", portID, floatingAddress]).status == 0)
+            let associated = try #require(try await cloud.openstackJSON(["floating", "ip", "show", floatingAddress]) as? [String: Any])
             #expect(associated["fixed_ip_address"] as? String == address)
-            #expect(try cloud.openstack(["floating", "ip", "delete", floatingAddress]).status == 0)
-            let limits = try #require(try cloud.openstackJSON(["limits", "show", "--absolute"]) as? [[String: Any]])
+            #expect(try await cloud.openstack(["floating", "ip", "delete", floatingAddress]).status == 0)
+            let limits = try #require(try await cloud.openstackJSON(["limits", "show", "--absolute"]) as? [[String: Any]])
             #expect(limits.contains { $0["Name"] as? String == "totalCoresUsed" && $0["Value"] as? Int == 2 })
 
             // Delete: no process of the server is left.
             let sshdPID = try #require(await cloud.processes(id).sshdPID)
-            #expect(try cloud.openstack(["server", "delete", "--wait", "node-1"]).status == 0)
+            #expect(try await cloud.openstack(["server", "delete", "--wait", "node-1"]).status == 0)
             #expect(ProcessControl.markedProcesses(serverID: id).isEmpty)
             #expect(!ProcessControl.isAlive(sshdPID))
             #expect(!canConnect(host: address, port: 22))
-            let empty = try #require(try cloud.openstackJSON(["server", "list"]) as? [[String: Any]])
+            let empty = try #require(try await cloud.openstackJSON(["server", "list"]) as? [[String: Any]])
             #expect(empty.isEmpty)
         }
     }

@@ -58,13 +58,13 @@ struct TestCloud {
     }
 
     /// Runs `openstack ARGS`; returns status, stdout and stderr.
-    func openstack(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        try run(["/usr/bin/env", "openstack"] + arguments, environment: clientEnvironment)
+    func openstack(_ arguments: [String]) async throws -> (status: Int32, out: String, err: String) {
+        try await run(["/usr/bin/env", "openstack"] + arguments, environment: clientEnvironment)
     }
 
     /// Runs `openstack ARGS -f json` and parses the output, failing the test with stderr otherwise.
-    func openstackJSON(_ arguments: [String]) throws -> Any {
-        let result = try openstack(arguments + ["-f", "json"])
+    func openstackJSON(_ arguments: [String]) async throws -> Any {
+        let result = try await openstack(arguments + ["-f", "json"])
         guard result.status == 0 else { throw TestFailure("openstack \(arguments.joined(separator: " ")) failed: \(result.err)") }
         return try JSONSerialization.jsonObject(with: Data(result.out.utf8))
     }
@@ -79,7 +79,11 @@ struct TestFailure: Error, CustomStringConvertible {
 }
 
 /// Runs a program to completion (stderr goes through a file, so no pipe can fill up).
-func run(_ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, out: String, err: String) {
+func run(_ arguments: [String], environment: [String: String]? = nil) async throws -> (status: Int32, out: String, err: String) {
+    try await offload { try runBlocking(arguments, environment: environment) }
+}
+
+private func runBlocking(_ arguments: [String], environment: [String: String]?) throws -> (status: Int32, out: String, err: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: arguments[0])
     process.arguments = Array(arguments.dropFirst())
@@ -99,21 +103,21 @@ func run(_ arguments: [String], environment: [String: String]? = nil) throws -> 
 }
 
 /// Makes an ed25519 key pair with ssh-keygen; returns the private key path and public key line.
-func makeKeyPair(in directory: URL, name: String) throws -> (path: String, publicKey: String) {
+func makeKeyPair(in directory: URL, name: String) async throws -> (path: String, publicKey: String) {
     let path = directory.appendingPathComponent(name).path
-    let result = try run(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", path])
+    let result = try await run(["/usr/bin/ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", path])
     guard result.status == 0 else { throw TestFailure("ssh-keygen failed: \(result.err)") }
     let publicKey = try String(contentsOfFile: path + ".pub", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
     return (path, publicKey)
 }
 
 /// Sends one HTTP request with curl; returns status, headers (lowercased) and body.
-func curl(_ method: String, _ url: String, token: String? = nil, json: String? = nil, headers: [String] = []) throws -> (status: Int, headers: [String: String], body: String) {
+func curl(_ method: String, _ url: String, token: String? = nil, json: String? = nil, headers: [String] = []) async throws -> (status: Int, headers: [String: String], body: String) {
     var arguments = ["/usr/bin/curl", "-s", "-i", "-X", method, url]
     if let token { arguments += ["-H", "X-Auth-Token: \(token)"] }
     if let json { arguments += ["-H", "Content-Type: application/json", "--data", json] }
     for header in headers { arguments += ["-H", header] }
-    let result = try run(arguments)
+    let result = try await run(arguments)
     let parts = result.out.components(separatedBy: "\r\n\r\n")
     let head = parts.first ?? "", body = parts.dropFirst().joined(separator: "\r\n\r\n")
     let lines = head.components(separatedBy: "\r\n")
@@ -128,10 +132,10 @@ func curl(_ method: String, _ url: String, token: String? = nil, json: String? =
 }
 
 /// A v3 token for the cloud's user (through curl).
-func v3Token(_ cloud: TestCloud) throws -> String {
+func v3Token(_ cloud: TestCloud) async throws -> String {
     let c = cloud.endpoint.credentials
     let body = #"{"auth":{"identity":{"methods":["password"],"password":{"user":{"name":"\#(c.username)","domain":{"name":"Default"},"password":"\#(c.password)"}}},"scope":{"project":{"name":"\#(c.projectName)","domain":{"name":"Default"}}}}}"#
-    let response = try curl("POST", cloud.endpoint.authURL + "/auth/tokens", json: body)
+    let response = try await curl("POST", cloud.endpoint.authURL + "/auth/tokens", json: body)
     guard response.status == 201, let token = response.headers["x-subject-token"] else {
         throw TestFailure("v3 auth failed: \(response.status) \(response.body)")
     }

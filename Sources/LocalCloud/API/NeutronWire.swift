@@ -37,9 +37,9 @@ enum NeutronWire {
     static func rule(_ rule: SecurityGroupRuleRecord, projectID: String) -> [String: Any] {
         var body = common(rule.id, projectID: projectID, created: rule.created)
         body.merge(["security_group_id": rule.securityGroupID, "direction": rule.direction, "ethertype": rule.ethertype,
-                    "protocol": rule.proto ?? NSNull(), "port_range_min": rule.portRangeMin ?? NSNull(), "port_range_max": rule.portRangeMax ?? NSNull(),
-                    "remote_ip_prefix": rule.remoteIPPrefix ?? NSNull(), "remote_group_id": rule.remoteGroupID ?? NSNull(),
-                    "remote_address_group_id": NSNull(), "normalized_cidr": rule.remoteIPPrefix ?? NSNull(), "description": rule.description]) { $1 }
+                    "protocol": orNull(rule.proto), "port_range_min": orNull(rule.portRangeMin), "port_range_max": orNull(rule.portRangeMax),
+                    "remote_ip_prefix": orNull(rule.remoteIPPrefix), "remote_group_id": orNull(rule.remoteGroupID),
+                    "remote_address_group_id": NSNull(), "normalized_cidr": orNull(rule.remoteIPPrefix), "description": rule.description]) { $1 }
         return body
     }
 
@@ -52,8 +52,8 @@ enum NeutronWire {
 
     static func floatingIP(_ ip: FloatingIPRecord, networkID: String, projectID: String) -> [String: Any] {
         var body = common(ip.id, projectID: projectID, created: ip.created)
-        body.merge(["floating_ip_address": ip.address, "floating_network_id": networkID, "router_id": ip.portID == nil ? NSNull() : "local-router",
-                    "port_id": ip.portID ?? NSNull(), "fixed_ip_address": ip.fixedAddress ?? NSNull(),
+        body.merge(["floating_ip_address": ip.address, "floating_network_id": networkID, "router_id": orNull(ip.portID.map { _ in "local-router" }),
+                    "port_id": orNull(ip.portID), "fixed_ip_address": orNull(ip.fixedAddress),
                     "status": ip.portID == nil ? "DOWN" : "ACTIVE", "description": ip.description, "port_details": NSNull(),
                     "port_forwardings": [Any](), "dns_domain": "", "dns_name": "", "qos_policy_id": NSNull(),
                     "updated_at": openStackTime(ip.updated)]) { $1 }

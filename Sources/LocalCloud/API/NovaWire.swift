@@ -43,10 +43,10 @@ enum NovaWire {
             "created": openStackTime(server.created), "updated": openStackTime(server.updated),
             "addresses": ["private": addresses], "accessIPv4": "", "accessIPv6": "",
             "links": link(base, "servers", server.id), "OS-DCF:diskConfig": "MANUAL",
-            "OS-EXT-AZ:availability_zone": "nova", "config_drive": "", "key_name": server.keyName ?? NSNull(),
-            "OS-SRV-USG:launched_at": server.launched.map { openStackTime($0) } ?? NSNull(), "OS-SRV-USG:terminated_at": NSNull(),
+            "OS-EXT-AZ:availability_zone": "nova", "config_drive": "", "key_name": orNull(server.keyName),
+            "OS-SRV-USG:launched_at": orNull(server.launched.map { openStackTime($0) }), "OS-SRV-USG:terminated_at": NSNull(),
             "security_groups": server.securityGroups.map { ["name": $0] },
-            "OS-EXT-STS:task_state": server.taskState ?? NSNull(), "OS-EXT-STS:vm_state": vmState,
+            "OS-EXT-STS:task_state": orNull(server.taskState), "OS-EXT-STS:vm_state": vmState,
             "OS-EXT-STS:power_state": server.status == "ACTIVE" ? 1 : 0, "os-extended-volumes:volumes_attached": [Any](),
         ]
         if server.status == "BUILD" || server.status == "ACTIVE" { body["progress"] = server.status == "ACTIVE" ? 100 : 0 }
@@ -101,3 +101,6 @@ func randomHexStable(_ seed: String) -> String {
         return String(format: "%016llx", hash)
     }.joined()
 }
+
+/// The value, or JSON null.
+func orNull<T>(_ value: T?) -> Any { value.map { $0 as Any } ?? NSNull() }

@@ -130,7 +130,7 @@ extension CloudAPI {
             guard let publicKey = spec["public_key"] as? String else {
                 throw APIFault(.compute, 400, "The local cloud only imports keypairs: pass public_key (generate one with ssh-keygen -t ed25519)")
             }
-            guard let (fingerprint, _) = sshFingerprint(ofPublicKey: publicKey.trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            guard let fingerprint = sshFingerprint(ofPublicKey: publicKey.trimmingCharacters(in: .whitespacesAndNewlines))?.fingerprint else {
                 throw APIFault(.compute, 400, "Keypair data is invalid: failed to generate fingerprint")
             }
             let limit = configuration.quotas.keypairs
