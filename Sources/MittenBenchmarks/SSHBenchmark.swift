@@ -43,8 +43,8 @@ extension BenchCommand {
             print("ssh connect+auth+exec (libssh2, loopback, \(rounds) rounds): min \(ms(samples.first)) median \(ms(samples[samples.count / 2])) p90 \(ms(samples[samples.count * 9 / 10])) max \(ms(samples.last))")
 
             let local = lab.directory + "/payload.bin"
-            var generator = SystemRandomNumberGenerator()
-            let payload = Data((0..<megabytes << 20).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+            guard let random = FileHandle(forReadingAtPath: "/dev/urandom") else { throw ValidationError("cannot read /dev/urandom") }
+            let payload = random.readData(ofLength: megabytes << 20)
             try payload.write(to: URL(fileURLWithPath: local))
             try await SSHSession.withSession(configuration, logger: logger) { session in
                 let start = ContinuousClock.now
