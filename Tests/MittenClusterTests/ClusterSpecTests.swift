@@ -14,7 +14,8 @@ import Testing
         #expect(spec.nodeGroups.map(\.count) == [1, 1, 3])
         #expect(spec.controlGroup.name == "Control")
         #expect(spec.tasks.map(\.name) == ["Lister", "Checksummer"])
-        #expect(spec.tasks[0].command == ["/bin/sh", "-c", "mitten queue push files --from-find /data"])
+        #expect(spec.tasks[0].command == ["/bin/sh", "-c", "find /data -type f | mitten queue push files"])
+        #expect(spec.tasks[0].services == [TaskDefinition.Companion(kind: "Queue", name: "files")])
         #expect(spec.tasks[0].maximumWorkers == 1)
         #expect(spec.tasks[1].command == ["mitten", "queue", "work", "files"])
         #expect(spec.tasks[1].cpuMultiplier == 2)
@@ -58,6 +59,8 @@ import Testing
         ("  - name: Checksummer\n", "  - name: Lister\n", "mitten.yaml:22: `tasks[1].name`: task type Lister is declared twice"),
         ("  - name: Checksummer\n", "  - name: control\n", "mitten.yaml:22: `tasks[1].name`: Control is built in"),
         ("    command: [mitten, queue, work, files]", "    command: []", "mitten.yaml:23: `tasks[1].command`: expected at least the program to run"),
+        ("    command: [mitten, queue, work, files]", "    command: mitten queue work", "mitten.yaml:23: `tasks[1].command`: expected the command line as a list (argv)"),
+        ("{kind: Queue, name: files}", "{kind: Queue}", "mitten.yaml:21: `tasks[0].services[0].name`: missing; expected the service's name"),
         ("image:\n", "imag:\n", "mitten.yaml:3: `imag`: unknown key; expected one of:"),
         ("network: private", "network: [a, b]", "mitten.yaml:6: `network`: expected a text value, found a list"),
         ("cluster:\n", "control_port: 99999\ncluster:\n", "mitten.yaml:13: `control_port`: expected a whole number from 1 to 65535, found 99999"),

@@ -32,9 +32,9 @@ enum Fixtures {
         \(groups)
         tasks:
           - name: Lister
-            command: mitten queue push files --from-find /data
+            command: [/bin/sh, -c, "find /data -type f | mitten queue push files"]
             maximum_workers: 1
-            services: [Queue]
+            services: [{kind: Queue, name: files}]
           - name: Checksummer
             command: [mitten, queue, work, files]
             cpu_multiplier: 2

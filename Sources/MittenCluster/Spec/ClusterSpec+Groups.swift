@@ -19,15 +19,19 @@ extension ClusterSpec {
             if tasks.contains(where: { $0.name.lowercased() == name.lowercased() }) {
                 throw nameReader.error("task type \(name) is declared twice; expected unique names")
             }
-            let commandReader = try map.required("command", "a command line (text, run with sh -c) or a list of arguments")
-            let command: [String]
-            if case .sequence = commandReader.node {
-                command = try commandReader.list().map { try $0.string() }
-                if command.isEmpty { throw commandReader.error("expected at least the program to run, found an empty list") }
-            } else {
-                command = ["/bin/sh", "-c", try commandReader.string()]
+            let commandReader = try map.required("command", "the command line as a list, e.g. [\"/bin/sh\", \"-c\", \"...\"]")
+            guard case .sequence = commandReader.node else {
+                throw commandReader.error("expected the command line as a list (argv), e.g. [\"/bin/sh\", \"-c\", \"...\"], found \(commandReader.found)")
             }
-            let services = try map.optional("services")?.list().map { try $0.string() } ?? []
+            let command = try commandReader.list().map { try $0.string() }
+            if command.isEmpty { throw commandReader.error("expected at least the program to run, found an empty list") }
+            let services = try map.optional("services")?.list().map { item in
+                let service = try item.mapping(allowed: ["kind", "name"])
+                return TaskDefinition.Companion(
+                    kind: try service.required("kind", "the service kind, e.g. Queue").string(),
+                    name: try service.required("name", "the service's name").string()
+                )
+            } ?? []
             tasks.append(TaskDefinition(
                 name: name,
                 command: command,

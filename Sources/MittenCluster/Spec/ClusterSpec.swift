@@ -155,6 +155,16 @@ public struct TaskDefinition: Sendable, Hashable {
     public var cpuMultiplier: Double
     /// Upper bound on workers per VM (nil: unlimited).
     public var maximumWorkers: Int?
-    /// Companion services started alongside the task.
-    public var services: [String]
+    /// Companion services Control starts before the task's workers.
+    public var services: [Companion]
+
+    /// A companion service: its kind (Queue, Mutex, Statistics, Store) and name.
+    public struct Companion: Sendable, Hashable {
+        /// The service kind.
+        public var kind: String
+        /// The service's name.
+        public var name: String
+        /// Creates a companion.
+        public init(kind: String, name: String) { self.kind = kind; self.name = name }
+    }
 }
