@@ -28,10 +28,10 @@ WantedBy=multi-user.target
         "start.sh.mustache": #"""
 #!/bin/sh
 # Starts mitten on {{node}}: through systemd when systemd is PID 1, otherwise
-# (mitten's local cloud, containers) as a daemon. MITTEN_ROOT is empty on a real VM;
-# the local cloud sets it to the server's directory.
+# (mitten's local cloud, containers) as a daemon. MITTEN_ROOT (or the local cloud's
+# MITTEN_SERVER_ROOT) is empty on a real VM and the server's directory on the local cloud.
 set -eu
-root="${MITTEN_ROOT:-}"
+root="${MITTEN_ROOT:-${MITTEN_SERVER_ROOT:-}}"
 if [ -z "$root" ] && [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ]; then
   systemctl daemon-reload
   systemctl enable mitten
@@ -85,7 +85,7 @@ write_files:
     content: |
 {{{startScript}}}
 runcmd:
-  - [sh, -c, 'if [ -x "${MITTEN_ROOT}/usr/local/bin/mitten" ]; then sh "${MITTEN_ROOT}/etc/mitten/start.sh"; fi']
+  - [sh, -c, 'r="${MITTEN_ROOT:-${MITTEN_SERVER_ROOT:-}}"; if [ -x "$r/usr/local/bin/mitten" ]; then sh "$r/etc/mitten/start.sh"; fi']
 """#,
     ]
 }

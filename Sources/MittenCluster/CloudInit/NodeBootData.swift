@@ -45,9 +45,11 @@ public struct NodeLayout: Sendable, Hashable {
     /// The prefix of every path: empty on a real VM, the server directory locally.
     public var root: String
 
-    /// The layout for `environment`'s `MITTEN_ROOT` (unset or empty: a real VM).
+    /// The layout for `environment`'s `MITTEN_ROOT`, else the local cloud's
+    /// `MITTEN_SERVER_ROOT` (both unset or empty: a real VM).
     public init(environment: [String: String]) {
-        self.root = environment["MITTEN_ROOT"] ?? ""
+        let root = environment["MITTEN_ROOT"].flatMap { $0.isEmpty ? nil : $0 } ?? environment["MITTEN_SERVER_ROOT"] ?? ""
+        self.root = root.hasSuffix("/") ? String(root.dropLast()) : root
     }
 
     /// The layout rooted at `root` (`""` for a real VM).

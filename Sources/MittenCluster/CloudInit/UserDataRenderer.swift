@@ -1,5 +1,4 @@
 import Foundation
-import MittenRuntime
 import Mustache
 
 /// Renders a VM's cloud-init user-data from the templates compiled into the binary
@@ -41,7 +40,7 @@ public struct UserDataRenderer: Sendable {
         let hostKey = maskSecrets ? "(the node's ed25519 host key: masked, --show-secrets shows it)" : data.hostKey.openSSHPrivateKey
         let secret = maskSecrets ? "(the cluster secret: masked, --show-secrets shows it)" : data.secret
         var values = common
-        values["version"] = MittenRuntime.version
+        values["version"] = MittenClusterVersion.current
         values["hostKeyPrivate"] = Self.indent(hostKey, by: 4)
         values["hostKeyPublic"] = data.hostKey.publicLine
         values["authorizedKey"] = data.authorizedKey.line
@@ -62,4 +61,10 @@ public struct UserDataRenderer: Sendable {
         while lines.last?.isEmpty == true { lines.removeLast() }
         return lines.map { $0.isEmpty ? "" : pad + $0 }.joined(separator: "\n")
     }
+}
+
+/// The version rendered files mention; kept equal to `MittenRuntime.version` by a test.
+public enum MittenClusterVersion {
+    /// The version string.
+    public static let current = "0.1.0"
 }

@@ -65,7 +65,7 @@ extension Provisioner {
                 do {
                     try await bootstrapper.bootstrap(
                         node: request.name, address: address, hostKey: data.hostKey.publicKey,
-                        files: uploads(for: request, address: address), command: #"sh "${MITTEN_ROOT}/etc/mitten/start.sh""#
+                        files: uploads(for: request, address: address), command: Self.startCommand
                     )
                     action = lifecycle.handle(.bootstrapped)
                 } catch let error as ClusterError where error.code == .hostKeyMismatch {
@@ -101,6 +101,9 @@ extension Provisioner {
             delay = min(delay * 2, .seconds(2))
         }
     }
+
+    /// What the bootstrap runs once the files are in place (the same script runcmd runs).
+    static var startCommand: String { #"sh "${MITTEN_ROOT:-${MITTEN_SERVER_ROOT:-}}/etc/mitten/start.sh""# }
 
     /// The binary, plus Control's own address on Control (its user-data could not
     /// know it before it booted).

@@ -17,6 +17,12 @@ public struct CloudStartup: Sendable {
         return "http://169.254.169.254"
     }
 
+    /// The VM's vCPUs: `MITTEN_VCPUS` when the local cloud sets it (its servers share
+    /// the host's CPUs), else the CPUs this process sees.
+    public static func vcpus(environment: [String: String]) -> Int {
+        environment["MITTEN_VCPUS"].flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? ProcessInfo.processInfo.activeProcessorCount
+    }
+
     /// Decides this VM's role. `serverName` asks the metadata service for
     /// `meta_data.json`'s `name` (never the sanitized hostname).
     public func decide(
