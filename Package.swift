@@ -61,7 +61,7 @@ var targets: [Target] = [
     ),
     .target(
         name: "SwiftStorageKit",
-        dependencies: ["OpenStackKit", httpClient, nioCore, nioHTTP1, logging, crypto],
+        dependencies: ["OpenStackKit", httpClient, nioCore, nioHTTP1, logging, crypto, yams],
         swiftSettings: swiftSettings
     ),
     .target(
@@ -108,7 +108,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "SwiftStorageKitTests",
-        dependencies: ["SwiftStorageKit", "OpenStackKit"],
+        dependencies: ["SwiftStorageKit", "OpenStackKit", httpClient, nioCore, crypto, logging],
         swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -1,2 +1,0 @@
-/// SwiftStorageKit: OpenStack Swift object storage, streamed and verified.
-public enum SwiftStorageKit {}

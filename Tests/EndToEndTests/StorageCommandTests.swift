@@ -1,0 +1,118 @@
+import Foundation
+import Testing
+
+/// `mitten storage` as a user runs it: the built binary against the real Swift of
+/// scripts/lab/30-swift.sh, credentials through python-swiftclient's ST_* variables.
+@Suite(.enabled(if: StorageCommandTests.enabled), .timeLimit(.minutes(3)), .serialized)
+struct StorageCommandTests {
+    static let environment = ProcessInfo.processInfo.environment
+    static let enabled: Bool = {
+        if environment["MITTEN_TEST_SWIFT_AUTH_URL"] != nil { return true }
+        if environment["MITTEN_SKIP_REAL_OPENSTACK"] == "1" {
+            print("⚠️  SKIPPING the `mitten storage` end-to-end tests: MITTEN_TEST_SWIFT_* are not set and MITTEN_SKIP_REAL_OPENSTACK=1")
+            return false
+        }
+        return true
+    }()
+
+    static func binary() throws -> URL {
+        if let path = environment["MITTEN_BINARY"] { return URL(fileURLWithPath: path) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["swift", "build", "--show-bin-path"]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let path = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        process.waitUntilExit()
+        return URL(fileURLWithPath: path).appendingPathComponent("mitten")
+    }
+
+    /// Runs `mitten storage ARGS`; returns (exit status, stdout, stderr).
+    static func mitten(_ arguments: [String], key: String? = nil) throws -> (Int32, String, String) {
+        let url = try #require(environment["MITTEN_TEST_SWIFT_AUTH_URL"], "MITTEN_TEST_SWIFT_AUTH_URL is not set: run scripts/test")
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = ["storage"] + arguments
+        var env = environment
+        env["ST_AUTH"] = url
+        env["ST_USER"] = environment["MITTEN_TEST_SWIFT_USER"]
+        env["ST_KEY"] = key ?? environment["MITTEN_TEST_SWIFT_KEY"]
+        env["HOME"] = FileManager.default.temporaryDirectory.path  // no ~/.power_mitten interferes
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func json(_ text: String) throws -> Any {
+        try JSONSerialization.jsonObject(with: Data(text.utf8))
+    }
+
+    @Test func putListGetStatTempURLRemove() throws {
+        let container = "mitten-e2e-\(UUID().uuidString.prefix(8))"
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mitten-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer {
+            try? FileManager.default.removeItem(at: directory)
+            _ = try? Self.mitten(["rm", container, "--recursive"])
+        }
+        let file = directory.appendingPathComponent("hello wörld.txt")
+        let payload = Data((0..<300_000).map { UInt8($0 % 251) })
+        try payload.write(to: file)
+
+        var (status, out, err) = try Self.mitten(["mkdir", container, "--meta", "Owner=e2e"])
+        #expect(status == 0, "\(err)")
+        (status, out, err) = try Self.mitten(["put", container, file.path, "--prefix", "docs/", "--meta", "Kind=test", "--json"])
+        #expect(status == 0, "\(err)")
+        let put = try #require(try Self.json(out) as? [[String: Any]])
+        #expect(put.first?["name"] as? String == "docs/hello wörld.txt")
+
+        (status, out, err) = try Self.mitten(["ls", container, "--delimiter", "/"])
+        #expect(status == 0 && out == "docs/\n", "\(out)\(err)")
+        (status, out, err) = try Self.mitten(["ls", "\(container)/docs/", "--json"])
+        let listing = try #require(try Self.json(out) as? [String: Any])
+        #expect((listing["objects"] as? [[String: Any]])?.first?["bytes"] as? Int == 300_000)
+
+        (status, out, err) = try Self.mitten(["stat", container, "docs/hello wörld.txt", "--json"])
+        let stat = try #require(try Self.json(out) as? [String: Any])
+        #expect(stat["contentType"] as? String == "text/plain")
+        #expect((stat["metadata"] as? [String: String]) == ["kind": "test"])
+
+        let copy = directory.appendingPathComponent("copy")
+        (status, _, err) = try Self.mitten(["get", container, "docs/hello wörld.txt", "-o", copy.path])
+        #expect(status == 0, "\(err)")
+        #expect(try Data(contentsOf: copy) == payload)
+
+        (status, out, err) = try Self.mitten(["tempurl", container, "docs/hello wörld.txt", "--set-key", "e2e-key-\(UUID().uuidString)", "--lifetime", "120"])
+        #expect(status == 0, "\(err)")
+        #expect(out.contains("temp_url_sig=") && out.contains("temp_url_expires="))
+        let fetched = Process()
+        fetched.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        fetched.arguments = ["curl", "-sf", "-o", directory.appendingPathComponent("via-tempurl").path, out.trimmingCharacters(in: .whitespacesAndNewlines)]
+        try fetched.run()
+        fetched.waitUntilExit()
+        #expect(fetched.terminationStatus == 0)
+        #expect(try Data(contentsOf: directory.appendingPathComponent("via-tempurl")) == payload)
+
+        (status, _, err) = try Self.mitten(["rm", container])
+        #expect(status != 0 && err.contains("409"), "a non-empty container is refused with Swift's 409: \(err)")
+        (status, _, err) = try Self.mitten(["rm", container, "--recursive"])
+        #expect(status == 0, "\(err)")
+        (status, _, err) = try Self.mitten(["stat", container])
+        #expect(status != 0 && err.contains("404"))
+    }
+
+    @Test func wrongKeyPrintsTheServersMessage() throws {
+        let (status, _, err) = try Self.mitten(["ls"], key: "wrong-key")
+        #expect(status != 0)
+        #expect(err.contains("401") && err.contains("Unauthorized"), "\(err)")
+        #expect(!err.contains("wrong-key"))
+    }
+}
