@@ -27,12 +27,12 @@ extension MittenCommand.Cluster {
             let data = try spec.bootData(node: node, controlAddress: control, workspace: workspace)
             let renderer = try UserDataRenderer()
             let full = renderer.render(data)
-            let userData = try UserData(text: full, node: node)
+            let userData = try RenderedUserData(text: full, node: node)
             print(showSecrets ? full : renderer.render(data, maskSecrets: true), terminator: "")
             let size = userData.isGzipped
                 ? "\(userData.renderedSize) bytes, gzipped to \(userData.encodedSize) base64 bytes"
                 : "\(userData.renderedSize) bytes, \(userData.encodedSize) in base64"
-            FileHandle.standardError.write(Data("# \(node) (\(data.role)): user-data \(size) of \(UserData.maximumEncodedSize) allowed\n".utf8))
+            FileHandle.standardError.write(Data("# \(node) (\(data.role)): user-data \(size) of \(RenderedUserData.maximumEncodedSize) allowed\n".utf8))
         }
     }
 }

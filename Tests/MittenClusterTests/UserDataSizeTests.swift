@@ -22,12 +22,12 @@ import Testing
     func sizeLimit(_ size: Int, _ compressible: Bool, _ expected: String) throws {
         let text = Self.text(size: size, compressible: compressible)
         do {
-            let userData = try UserData(text: text, node: "Checksummer-3")
-            #expect(userData.encodedSize <= UserData.maximumEncodedSize)
+            let userData = try RenderedUserData(text: text, node: "Checksummer-3")
+            #expect(userData.encodedSize <= RenderedUserData.maximumEncodedSize)
             #expect(userData.base64.count == userData.encodedSize)
             #expect(userData.isGzipped == (expected == "gzip"))
             #expect(expected != "too large")
-            let bytes = userData.isGzipped ? try UserData.gunzip(userData.bytes) : userData.bytes
+            let bytes = userData.isGzipped ? try RenderedUserData.gunzip(userData.bytes) : userData.bytes
             #expect(bytes == Array(text.utf8))
             if userData.isGzipped { #expect(userData.bytes.prefix(2) == [0x1f, 0x8b]) }
         } catch let error as ClusterError {
@@ -41,7 +41,7 @@ import Testing
         let workspace = ClusterWorkspace(directory: Fixtures.temporaryDirectory())
         let spec = try Fixtures.spec()
         let text = try UserDataRenderer().render(try spec.bootData(node: "Checksummer-1", controlAddress: "10.0.0.2:7647", workspace: workspace))
-        let userData = try UserData(text: text, node: "Checksummer-1")
+        let userData = try RenderedUserData(text: text, node: "Checksummer-1")
         #expect(!userData.isGzipped)
         #expect(userData.renderedSize == text.utf8.count)
     }

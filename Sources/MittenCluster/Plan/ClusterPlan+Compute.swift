@@ -94,7 +94,10 @@ extension ClusterPlan {
               existing.portMin == wanted.from, existing.portMax == wanted.to
         else { return false }
         switch wanted.source {
-        case .cidr(let cidr): return existing.remoteIPPrefix == cidr && existing.remoteGroupID == nil
+        case .cidr(let cidr):
+            // Neutron treats "0.0.0.0/0" (and "::/0") and no prefix alike.
+            func normal(_ prefix: String?) -> String? { prefix == "0.0.0.0/0" || prefix == "::/0" ? nil : prefix }
+            return normal(existing.remoteIPPrefix) == normal(cidr) && existing.remoteGroupID == nil
         case .members: return existing.remoteGroupID == groupID
         }
     }

@@ -13,7 +13,7 @@ public protocol ClusterCloud: Sendable {
     func createRule(group: String, rule: SecurityRule) async throws
     /// Boots a server and returns its id.
     func createServer(
-        _ request: ClusterPlan.BootRequest, userData: UserData, metadata: [String: String], keyName: String, network: String?
+        _ request: ClusterPlan.BootRequest, userData: RenderedUserData, metadata: [String: String], keyName: String, network: String?
     ) async throws -> String
     /// One server's current status, fault and addresses.
     func server(id: String) async throws -> CloudState.Server

@@ -22,7 +22,7 @@ extension Provisioner {
     func bringUp(_ request: ClusterPlan.BootRequest, controlAddress: String?, ledger: CreatedServers) async throws -> String {
         var lifecycle = NodeLifecycle(maximumErrorBoots: configuration.maximumErrorBoots)
         let data = try spec.bootData(node: request.name, controlAddress: controlAddress, workspace: workspace)
-        let userData = try UserData(text: try UserDataRenderer().render(data), node: request.name)
+        let userData = try RenderedUserData(text: try UserDataRenderer().render(data), node: request.name)
         let metadata = [spec.membershipMetadata.key: spec.membershipMetadata.value, "mitten_role": request.role]
         let start = clock.now
 

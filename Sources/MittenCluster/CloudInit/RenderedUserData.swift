@@ -3,7 +3,7 @@ import Foundation
 
 /// User-data ready for Nova: the bytes to send (plain or gzipped) and their base64
 /// form, checked against Nova's limit of 65,535 base64 bytes.
-public struct UserData: Sendable, Equatable {
+public struct RenderedUserData: Sendable, Equatable {
     /// Nova's limit on the base64-encoded `user_data` field.
     public static let maximumEncodedSize = 65_535
 
@@ -22,7 +22,7 @@ public struct UserData: Sendable, Equatable {
 
     /// Encodes `text` for `node`: as it is when its base64 fits Nova's limit, gzipped
     /// when only that makes it fit; otherwise an error saying how big it is.
-    public init(text: String, node: String, limit: Int = UserData.maximumEncodedSize) throws {
+    public init(text: String, node: String, limit: Int = RenderedUserData.maximumEncodedSize) throws {
         let plain = Array(text.utf8)
         self.renderedSize = plain.count
         if Self.encodedLength(plain.count) <= limit {
