@@ -56,7 +56,7 @@ var targets: [Target] = [
     ),
     .target(
         name: "OpenStackKit",
-        dependencies: [httpClient, nioCore, nioHTTP1, logging, crypto, yams],
+        dependencies: [httpClient, nioCore, nioPosix, nioHTTP1, logging, crypto, yams],
         swiftSettings: swiftSettings
     ),
     .target(
@@ -96,7 +96,7 @@ var targets: [Target] = [
     ),
     .executableTarget(
         name: "mitten-bench",
-        dependencies: ["MittenRuntime", "OpenStackKit", "SwiftStorageKit", argumentParser, nioPosix, logging],
+        dependencies: ["MittenRuntime", "OpenStackKit", "SwiftStorageKit", "MittenSSH", argumentParser, nioPosix, logging],
         path: "Sources/MittenBenchmarks",
         swiftSettings: swiftSettings
     ),
