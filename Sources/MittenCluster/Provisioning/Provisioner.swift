@@ -24,7 +24,8 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
         public init(binaryPath: String) { self.binaryPath = binaryPath }
     }
 
-    /// Waits until the given VMs' workers registered with Control at the address.
+    /// Waits until the given VMs' workers registered with Control at the address
+    /// (nil: `up` stops once every VM is bootstrapped).
     public typealias RegistrationWaiter = @Sendable (_ controlAddress: String, _ nodes: [String]) async throws -> Void
     /// Receives each VM's progress: node, phase, note.
     public typealias ProgressSink = @Sendable (_ node: String, _ phase: NodeLifecycle.Phase, _ note: String?) -> Void
@@ -34,7 +35,7 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
     let bootstrapper: any NodeBootstrapper
     let workspace: ClusterWorkspace
     let configuration: Configuration
-    let waitForRegistration: RegistrationWaiter
+    let waitForRegistration: RegistrationWaiter?
     let progress: ProgressSink
     let clock: C
     let logger: Logger
@@ -43,7 +44,7 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
     public init(
         spec: ClusterSpec, cloud: any ClusterCloud, bootstrapper: any NodeBootstrapper, workspace: ClusterWorkspace,
         configuration: Configuration, clock: C, logger: Logger,
-        waitForRegistration: @escaping RegistrationWaiter, progress: @escaping ProgressSink
+        waitForRegistration: RegistrationWaiter?, progress: @escaping ProgressSink
     ) {
         self.spec = spec
         self.cloud = cloud
@@ -64,6 +65,8 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
         public var controlAddress: String
         /// The VMs booted in this run.
         public var booted: [String]
+        /// True when `up` waited for every booted VM to register with Control.
+        public var registrationChecked: Bool
     }
 
     /// Brings the cluster to what the file says; see the type's summary.
@@ -94,9 +97,11 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
                 while try await group.next() != nil { startNext() }
             }
             let nodes = plan.boots.map(\.name)
-            try await waitForRegistration(controlAddress, nodes)
-            for node in nodes { progress(node, .registered, nil) }
-            return Outcome(plan: plan, controlAddress: controlAddress, booted: nodes)
+            if let waitForRegistration {
+                try await waitForRegistration(controlAddress, nodes)
+                for node in nodes { progress(node, .registered, nil) }
+            }
+            return Outcome(plan: plan, controlAddress: controlAddress, booted: nodes, registrationChecked: waitForRegistration != nil)
         } catch {
             // Clean up even when the run was cancelled: an unstructured task is not.
             let unhealthy = await ledger.unhealthy()
