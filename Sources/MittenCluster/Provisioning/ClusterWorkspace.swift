@@ -41,9 +41,13 @@ public struct ClusterWorkspace: Sendable {
         try? FileManager.default.removeItem(atPath: directory + "/hostkeys/" + node)
     }
 
-    /// Writes the known_hosts file: `address key` for every node given.
-    public func writeKnownHosts(_ entries: [(address: String, key: SSHPublicKey)]) throws {
-        let text = entries.map { "\($0.address) \($0.key.type) \(Data($0.key.blob).base64EncodedString())" }.joined(separator: "\n") + "\n"
+    /// Writes the known_hosts file: `address key` (`[address]:port key` off port 22)
+    /// for every node given.
+    public func writeKnownHosts(_ entries: [(address: String, port: Int, key: SSHPublicKey)]) throws {
+        let text = entries.map { entry in
+            let host = entry.port == 22 ? entry.address : "[\(entry.address)]:\(entry.port)"
+            return "\(host) \(entry.key.type) \(Data(entry.key.blob).base64EncodedString())"
+        }.joined(separator: "\n") + "\n"
         try write(text, to: knownHostsFile)
     }
 
