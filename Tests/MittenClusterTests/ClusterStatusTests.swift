@@ -5,13 +5,13 @@ import Testing
 @Suite struct ClusterStatusTests {
     @Test func rowsAreOrderedControlFirstAndMissingGroupsNamed() throws {
         let spec = try Fixtures.spec()
-        func server(_ name: String, _ status: String = "ACTIVE", _ address: String, cluster: String = "checksums") -> CloudState.Server {
+        func server(_ name: String, _ address: String, _ status: String = "ACTIVE", cluster: String = "checksums") -> CloudState.Server {
             .init(id: name, name: name, status: status, metadata: ["mitten_cluster": cluster], fault: status == "ERROR" ? "boom" : nil,
                   addresses: [address], flavorID: "2")
         }
         let state = CloudState(
             flavors: [.init(id: "2", name: "m1.medium", vcpus: 2, ramMB: 4096)],
-            servers: [server("Checksummer-10", "127.0.0.9"), server("Checksummer-2", "ERROR", "127.0.0.8"), server("Control-1", "127.0.0.2"),
+            servers: [server("Checksummer-10", "127.0.0.9"), server("Checksummer-2", "127.0.0.8", "ERROR"), server("Control-1", "127.0.0.2"),
                       server("Lister-1", "127.0.0.3"), server("Checksummer-1", "127.0.0.4"), server("Lister-1", "10.9.9.9", cluster: "other")]
         )
         let status = ClusterStatus(spec: spec, state: state, registered: ["127.0.0.2": ["Mitten-control"], "127.0.0.4": ["Checksummer-1.1"]])

@@ -19,7 +19,7 @@ import Testing
         let path = try #require(keygen, "ssh-keygen is missing: run scripts/setup (openssh-client)")
         let key = HostKey(comment: "Control-1")
         let file = Fixtures.temporaryDirectory() + "/key"
-        FileManager.default.createFile(atPath: file, contents: Data(key.openSSHPrivateKey.utf8), attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: file, contents: Data(key.openSSHPrivateKey.utf8), attributes: [.posixPermissions: 0o600])
         let process = Process()
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = ["-y", "-f", file]

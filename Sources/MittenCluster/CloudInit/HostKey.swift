@@ -5,14 +5,20 @@ import Foundation
 /// (`ssh_keys`), so that it can later verify exactly that key instead of trusting
 /// whatever key the VM shows first.
 public struct HostKey: Sendable {
-    /// The private key (32-byte seed).
-    let privateKey: Curve25519.Signing.PrivateKey
+    /// The 32-byte ed25519 seed (kept as bytes: Crypto's key type is not Sendable).
+    let seed: [UInt8]
+
+    /// The private key the seed stands for.
+    var privateKey: Curve25519.Signing.PrivateKey {
+        // A 32-byte seed is always a valid ed25519 private key.
+        try! Curve25519.Signing.PrivateKey(rawRepresentation: seed)
+    }
     /// The comment written into both key files, e.g. `Checksummer-2`.
     public let comment: String
 
     /// Generates a new random host key.
     public init(comment: String) {
-        self.privateKey = Curve25519.Signing.PrivateKey()
+        self.seed = [UInt8](Curve25519.Signing.PrivateKey().rawRepresentation)
         self.comment = comment
     }
 
@@ -41,7 +47,11 @@ public struct HostKey: Sendable {
         else {
             throw ClusterError(.unreadableFile, "the stored host key's private section is malformed; delete it so mitten makes a new one")
         }
-        self.privateKey = try Curve25519.Signing.PrivateKey(rawRepresentation: secret[0..<32])
+        let seed = Array(secret[0..<32])
+        guard (try? Curve25519.Signing.PrivateKey(rawRepresentation: seed).publicKey.rawRepresentation).map(Array.init) == Array(secret[32...]) else {
+            throw ClusterError(.unreadableFile, "the stored host key's seed does not match its public key; delete it so mitten makes a new one")
+        }
+        self.seed = seed
         self.comment = String(decoding: comment, as: UTF8.self)
     }
 

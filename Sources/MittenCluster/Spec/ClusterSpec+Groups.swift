@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 extension ClusterSpec {
@@ -25,7 +26,7 @@ extension ClusterSpec {
             }
             let command = try commandReader.list().map { try $0.string() }
             if command.isEmpty { throw commandReader.error("expected at least the program to run, found an empty list") }
-            let services = try map.optional("services")?.list().map { item in
+            let services: [TaskDefinition.Companion] = try map.optional("services")?.list().map { item -> TaskDefinition.Companion in
                 let service = try item.mapping(allowed: ["kind", "name"])
                 return TaskDefinition.Companion(
                     kind: try service.required("kind", "the service kind, e.g. Queue").string(),
