@@ -26,6 +26,7 @@ let swiftSettings: [SwiftSetting] = [
 
 let nioCore = Target.Dependency.product(name: "NIOCore", package: "swift-nio")
 let nioPosix = Target.Dependency.product(name: "NIOPosix", package: "swift-nio")
+let nioConcurrency = Target.Dependency.product(name: "NIOConcurrencyHelpers", package: "swift-nio")
 let nioHTTP1 = Target.Dependency.product(name: "NIOHTTP1", package: "swift-nio")
 let crypto = Target.Dependency.product(name: "Crypto", package: "swift-crypto")
 let logging = Target.Dependency.product(name: "Logging", package: "swift-log")
@@ -33,6 +34,7 @@ let argumentParser = Target.Dependency.product(name: "ArgumentParser", package: 
 let metrics = Target.Dependency.product(name: "Metrics", package: "swift-metrics")
 let httpClient = Target.Dependency.product(name: "AsyncHTTPClient", package: "async-http-client")
 let serviceLifecycle = Target.Dependency.product(name: "ServiceLifecycle", package: "swift-service-lifecycle")
+let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift-service-lifecycle")
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let yams = Target.Dependency.product(name: "Yams", package: "Yams")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
@@ -79,7 +81,7 @@ var targets: [Target] = [
     // It needs no cloud client, so it builds and starts without one.
     .target(
         name: "MittenRuntime",
-        dependencies: [nioCore, nioPosix, crypto, logging, metrics, serviceLifecycle, prometheus, yams, grdb],
+        dependencies: [nioCore, nioPosix, nioConcurrency, crypto, logging, metrics, serviceLifecycle, unixSignals, prometheus, yams, grdb],
         swiftSettings: swiftSettings
     ),
     // Cluster provisioning on OpenStack: the cluster file, plan, cloud-init rendering,
@@ -91,7 +93,7 @@ var targets: [Target] = [
     ),
     .executableTarget(
         name: "mitten",
-        dependencies: ["MittenRuntime", "MittenCluster", "LocalCloud", "OpenStackKit", "SwiftStorageKit", argumentParser, nioPosix, logging],
+        dependencies: ["MittenRuntime", "MittenCluster", "LocalCloud", "OpenStackKit", "SwiftStorageKit", argumentParser, nioPosix, logging, serviceLifecycle, unixSignals],
         swiftSettings: swiftSettings
     ),
     .executableTarget(
@@ -108,7 +110,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "SwiftStorageKitTests",
-        dependencies: ["SwiftStorageKit", "OpenStackKit", httpClient, nioCore, crypto, logging],
+        dependencies: ["SwiftStorageKit", "OpenStackKit", httpClient, nioCore, nioHTTP1, crypto, logging],
         swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -1,0 +1,74 @@
+import Logging
+import ServiceLifecycle
+import UnixSignals
+
+/// The Control process: the registry and Control on one listening address (default
+/// 127.0.0.1:7647), registered as `Mitten-control` and `Mitten-registry`, starting
+/// shared services on request. Runs until graceful shutdown, then stops its services.
+public struct ControlServer: Sendable {
+    /// Address to listen on (port 0 picks a free one).
+    public var address: WireAddress
+    /// The cluster secret.
+    public var secret: ClusterSecret
+    /// How shared services are started (control address is filled in after binding).
+    public var launch: ServiceLauncher.Launch
+    /// Grace period for service processes at shutdown.
+    public var grace: Duration
+
+    /// Creates a Control server description.
+    public init(address: WireAddress, secret: ClusterSecret, launch: ServiceLauncher.Launch, grace: Duration = .seconds(5)) {
+        self.address = address
+        self.secret = secret
+        self.launch = launch
+        self.grace = grace
+    }
+
+    /// Binds, then runs until SIGTERM/SIGINT (or graceful shutdown of an enclosing group).
+    /// `onListening` receives the bound address (for `--address-file`).
+    public func run(logger: Logger, handlesSignals: Bool = true, onListening: @Sendable (WireAddress) throws -> Void = { _ in }) async throws {
+        let registry = Registry(clock: ContinuousClock())
+        let launcher = ServiceLauncher(launch: launch, registry: registry, logger: logger)
+        let controlService = ControlService.wireService(launcher: launcher) {
+            let children = await launcher.childCount
+            let restarts = await launcher.restartCount
+            return ServiceDescription(name: ControlService.entryName, kind: ControlService.name, columns: [.init("Children", .integer(children))], restarts: restarts)
+        }
+        let registryService = RegistryService.wireService(registry) {
+            let counts = await registry.counts()
+            return ServiceDescription(name: RegistryService.entryName, kind: RegistryService.name, columns: [
+                .init("Count", .integer(counts.live)), .init("Registered", .integer(counts.registered)), .init("Expired", .integer(counts.expired)),
+            ])
+        }
+        let server = try await WireServer.bind(host: address.host, port: address.port, services: [controlService, registryService], secret: secret, logger: logger)
+        // Children learn the real port (it differs from `address` when that asked for port 0).
+        await launcher.setControl(server.address)
+        try onListening(server.address)
+        logger.info("control listening", metadata: ["mitten.address": "\(server.address)"])
+
+        let ttl = Duration.seconds(30)
+        let bound = server.address
+        let selfRegistration = ServiceFunction {
+            await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    await registry.register(RegistryEntry(name: ControlService.entryName, address: bound, description: ControlService.name), ttl: ttl)
+                    await registry.register(RegistryEntry(name: RegistryService.entryName, address: bound, description: RegistryService.name), ttl: ttl)
+                    try? await Task.sleep(for: ttl / 3)
+                }
+            }
+        }
+        let sweeper = ServiceFunction { await cancelWhenGracefulShutdown { await registry.sweep(every: .seconds(1)) } }
+        let grace = self.grace
+        let launcherService = ServiceFunction {
+            try? await gracefulShutdown()
+            await launcher.stopAll(grace: grace)
+        }
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: server), .init(service: launcherService), .init(service: sweeper), .init(service: selfRegistration)],
+                gracefulShutdownSignals: handlesSignals ? [.sigterm, .sigint] : [],
+                logger: logger
+            )
+        )
+        try await group.run()
+    }
+}

@@ -1,0 +1,124 @@
+import NIOCore
+
+/// The registry's wire methods (service name `Registry`).
+public enum RegistryService {
+    /// The wire service name.
+    public static let name = "Registry"
+    /// The name the registry registers itself under.
+    public static let entryName = "Mitten-registry"
+
+    /// `register` argument: an entry and its lease in seconds.
+    public struct Registration: Codable, Sendable {
+        /// The entry.
+        public var entry: RegistryEntry
+        /// Lease length in seconds.
+        public var ttlSeconds: Double
+        /// Creates a registration.
+        public init(entry: RegistryEntry, ttlSeconds: Double) {
+            self.entry = entry
+            self.ttlSeconds = ttlSeconds
+        }
+    }
+
+    /// A name argument.
+    public struct Name: Codable, Sendable {
+        /// The name.
+        public var name: String
+        /// Seconds to wait (for `wait`).
+        public var timeoutSeconds: Double?
+        /// Creates a name argument.
+        public init(name: String, timeoutSeconds: Double? = nil) {
+            self.name = name
+            self.timeoutSeconds = timeoutSeconds
+        }
+    }
+
+    /// An optional entry result.
+    public struct Found: Codable, Sendable {
+        /// The entry, when live.
+        public var entry: RegistryEntry?
+    }
+
+    /// The dispatch table serving `registry`.
+    public static func wireService<C: Clock>(_ registry: Registry<C>, describe: @escaping @Sendable () async -> ServiceDescription) -> WireService {
+        var service = WireService(name: name)
+        service.on("register", Registration.self) { registration in
+            guard registration.ttlSeconds > 0, registration.ttlSeconds <= 86_400, !registration.entry.name.isEmpty else {
+                throw RuntimeError(.badPayload, "a registration needs a name and a lease between 0 and 86400 seconds")
+            }
+            return ["new": await registry.register(registration.entry, ttl: .seconds(registration.ttlSeconds))]
+        }
+        service.on("unregister", Name.self) { argument in
+            ["removed": await registry.unregister(argument.name)]
+        }
+        service.on("lookup", Name.self) { argument in
+            Found(entry: await registry.lookup(argument.name))
+        }
+        service.on("wait", Name.self) { argument in
+            let seconds = min(max(argument.timeoutSeconds ?? 10, 0), 3600)
+            return Found(entry: await registry.wait(for: argument.name, timeout: .seconds(seconds)))
+        }
+        service.on("list", WireEmpty.self) { _ in
+            await registry.list()
+        }
+        service.on("counts", WireEmpty.self) { _ in
+            await registry.counts()
+        }
+        service.on("describe", WireEmpty.self) { _ in
+            await describe()
+        }
+        return service
+    }
+}
+
+/// A typed client of the registry.
+public struct RegistryClient: Sendable {
+    /// The connection the calls go through.
+    public let client: WireClient
+    /// Per-call timeout.
+    public var timeout: Duration
+
+    /// Creates a client over `client` (which reaches the Control process).
+    public init(client: WireClient, timeout: Duration = .seconds(10)) {
+        self.client = client
+        self.timeout = timeout
+    }
+
+    /// Registers or renews an entry; returns true when the name was new.
+    @discardableResult
+    public func register(_ entry: RegistryEntry, ttl: Duration) async throws -> Bool {
+        let seconds = Double(ttl.components.seconds) + Double(ttl.components.attoseconds) / 1e18
+        let reply = try await client.call(service: RegistryService.name, method: "register",
+                                          RegistryService.Registration(entry: entry, ttlSeconds: seconds), as: [String: Bool].self, timeout: timeout)
+        return reply["new"] ?? false
+    }
+
+    /// Removes a name.
+    @discardableResult
+    public func unregister(_ name: String) async throws -> Bool {
+        let reply = try await client.call(service: RegistryService.name, method: "unregister", RegistryService.Name(name: name), as: [String: Bool].self, timeout: timeout)
+        return reply["removed"] ?? false
+    }
+
+    /// The live entry for `name`, if any.
+    public func lookup(_ name: String) async throws -> RegistryEntry? {
+        try await client.call(service: RegistryService.name, method: "lookup", RegistryService.Name(name: name), as: RegistryService.Found.self, timeout: timeout).entry
+    }
+
+    /// Waits up to `timeout` for `name` to be registered.
+    public func wait(for name: String, timeout waitTimeout: Duration) async throws -> RegistryEntry? {
+        let seconds = Double(waitTimeout.components.seconds) + Double(waitTimeout.components.attoseconds) / 1e18
+        return try await client.call(service: RegistryService.name, method: "wait", RegistryService.Name(name: name, timeoutSeconds: seconds),
+                                     as: RegistryService.Found.self, timeout: waitTimeout + timeout).entry
+    }
+
+    /// Every live entry.
+    public func list() async throws -> [RegistryEntry] {
+        try await client.call(service: RegistryService.name, method: "list", WireEmpty(), as: [RegistryEntry].self, timeout: timeout)
+    }
+
+    /// The registry's counters.
+    public func counts() async throws -> RegistryCounts {
+        try await client.call(service: RegistryService.name, method: "counts", WireEmpty(), as: RegistryCounts.self, timeout: timeout)
+    }
+}

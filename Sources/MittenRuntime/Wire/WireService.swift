@@ -1,0 +1,96 @@
+import Foundation
+import NIOCore
+
+/// A service's static dispatch table: method name -> handler. A request for a method
+/// not in the table is answered with `unknownMethod`; nothing is looked up by reflection.
+public struct WireService: Sendable {
+    /// How a method runs.
+    enum Method: Sendable {
+        /// Runs in its own task; may suspend.
+        case async(@Sendable (ByteBuffer) async throws -> ByteBuffer)
+        /// Runs on the connection's event loop; must be quick and never block.
+        case inline(@Sendable (ByteBuffer) throws -> ByteBuffer)
+    }
+
+    /// The service name callers put in frames, e.g. `Registry`.
+    public let name: String
+    private(set) var methods: [String: Method] = [:]
+
+    /// Creates an empty table for the service `name`.
+    public init(name: String) {
+        self.name = name
+    }
+
+    /// Adds a method whose argument and result are JSON-encoded Codable values.
+    public mutating func on<Request: Decodable & Sendable, Response: Encodable & Sendable>(
+        _ method: String, _ request: Request.Type = Request.self,
+        _ body: @escaping @Sendable (Request) async throws -> Response
+    ) {
+        methods[method] = .async { payload in
+            let argument = try WireCodec.decode(Request.self, from: payload)
+            return try WireCodec.encode(try await body(argument))
+        }
+    }
+
+    /// Adds a method over raw payload bytes that runs on the event loop (for tiny,
+    /// non-blocking methods such as `ping`).
+    public mutating func onInline(_ method: String, _ body: @escaping @Sendable (ByteBuffer) throws -> ByteBuffer) {
+        methods[method] = .inline(body)
+    }
+
+    /// The method names in the table, sorted.
+    public var methodNames: [String] { methods.keys.sorted() }
+}
+
+/// An empty argument or result.
+public struct WireEmpty: Codable, Sendable, Equatable {
+    /// The empty value.
+    public init() {}
+}
+
+/// JSON coding of payloads (see docs/wire-protocol.md).
+public enum WireCodec {
+    /// Encodes a value as a JSON payload.
+    public static func encode<T: Encodable>(_ value: T) throws -> ByteBuffer {
+        do {
+            return ByteBuffer(bytes: try JSONEncoder().encode(value))
+        } catch {
+            throw RuntimeError(.badPayload, "cannot encode \(T.self) as JSON: \(error)")
+        }
+    }
+
+    /// Decodes a JSON payload; an empty payload decodes as `{}`.
+    public static func decode<T: Decodable>(_ type: T.Type, from payload: ByteBuffer) throws -> T {
+        let data = payload.readableBytes == 0 ? Data("{}".utf8) : Data(payload.readableBytesView)
+        do {
+            return try JSONDecoder().decode(T.self, from: data)
+        } catch {
+            throw RuntimeError(.badPayload, "cannot decode \(T.self) from the payload: \(error)")
+        }
+    }
+
+    /// The payload of an error frame.
+    struct ErrorBody: Codable {
+        var code: String
+        var message: String
+    }
+
+    static func errorPayload(_ error: any Error) -> ByteBuffer {
+        let body: ErrorBody
+        if let error = error as? RuntimeError {
+            body = ErrorBody(code: error.code.name, message: error.message)
+        } else if error is CancellationError {
+            body = ErrorBody(code: RuntimeError.Code.cancelled.name, message: "the call was cancelled")
+        } else {
+            body = ErrorBody(code: RuntimeError.Code.remote.name, message: String(describing: error))
+        }
+        return (try? encode(body)) ?? ByteBuffer()
+    }
+
+    static func error(from payload: ByteBuffer) -> RuntimeError {
+        guard let body = try? decode(ErrorBody.self, from: payload) else {
+            return RuntimeError(.remote, "the remote call failed without a readable error")
+        }
+        return RuntimeError(RuntimeError.Code(name: body.code), body.message)
+    }
+}

@@ -1,0 +1,78 @@
+import Testing
+@testable import MittenRuntime
+
+@Suite(.timeLimit(.minutes(1)))
+struct RegistryTests {
+    let address = WireAddress(host: "127.0.0.1", port: 9)
+
+    @Test func registerLookupListAndCounts() async {
+        let registry = Registry(clock: ManualClock())
+        #expect(await registry.register(RegistryEntry(name: "Queue-a", address: address, description: "Queue"), ttl: .seconds(30)))
+        #expect(!(await registry.register(RegistryEntry(name: "Queue-a", address: address, description: "Queue"), ttl: .seconds(30))))
+        await registry.register(RegistryEntry(name: "Mutex-b", address: address, description: "Mutex"), ttl: .seconds(30))
+        #expect(await registry.lookup("Queue-a")?.description == "Queue")
+        #expect(await registry.lookup("missing") == nil)
+        #expect(await registry.list().map(\.name) == ["Mutex-b", "Queue-a"])
+        #expect(await registry.counts() == RegistryCounts(live: 2, registered: 2, expired: 0))
+        #expect(await registry.unregister("Mutex-b"))
+        #expect(await registry.counts().live == 1)
+    }
+
+    @Test func leaseExpiresWithoutRenewalAndCanBeRegisteredAgain() async {
+        let clock = ManualClock()
+        let registry = Registry(clock: clock)
+        let entry = RegistryEntry(name: "Statistics-x", address: address, description: "Statistics")
+        await registry.register(entry, ttl: .seconds(30))
+        clock.advance(by: .seconds(20))
+        await registry.register(entry, ttl: .seconds(30)) // renewal moves the expiry to t=50
+        clock.advance(by: .seconds(20))
+        #expect(await registry.lookup(entry.name) == entry)
+        clock.advance(by: .seconds(10))
+        #expect(await registry.lookup(entry.name) == nil)
+        #expect(await registry.counts() == RegistryCounts(live: 0, registered: 1, expired: 1))
+        await registry.register(entry, ttl: .seconds(30))
+        #expect(await registry.lookup(entry.name) == entry)
+        #expect(await registry.counts() == RegistryCounts(live: 1, registered: 2, expired: 1))
+    }
+
+    @Test func waitReturnsWhenTheNameIsRegistered() async throws {
+        let clock = ManualClock()
+        let registry = Registry(clock: clock)
+        let waiter = Task { await registry.wait(for: "Queue-late", timeout: .seconds(10)) }
+        while clock.sleeperCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let entry = RegistryEntry(name: "Queue-late", address: address, description: "Queue")
+        await registry.register(entry, ttl: .seconds(30))
+        #expect(await waiter.value == entry)
+    }
+
+    @Test func waitTimesOutOnTheInjectedClock() async throws {
+        let clock = ManualClock()
+        let registry = Registry(clock: clock)
+        let waiter = Task { await registry.wait(for: "Queue-never", timeout: .seconds(10)) }
+        while clock.sleeperCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        clock.advance(by: .seconds(9))
+        #expect(clock.sleeperCount == 1)
+        clock.advance(by: .seconds(1))
+        #expect(await waiter.value == nil)
+    }
+
+    @Test func registryOverTheWire() async throws {
+        let secret = ClusterSecret.random()
+        let registry = Registry(clock: ContinuousClock())
+        let service = RegistryService.wireService(registry) { ServiceDescription(name: "Mitten-registry", kind: "Registry") }
+        let server = try await WireServer.bind(services: [service], secret: secret, logger: testLogger)
+        let client = RegistryClient(client: WireClient(address: server.address, secret: secret, logger: testLogger))
+        let entry = RegistryEntry(name: "Queue-jobs", address: address, description: "Queue")
+        let waiter = Task { try await client.wait(for: "Queue-jobs", timeout: .seconds(10)) }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(try await client.register(entry, ttl: .seconds(30)))
+        #expect(try await waiter.value == entry)
+        #expect(try await client.lookup("Queue-jobs") == entry)
+        #expect(try await client.list() == [entry])
+        #expect(try await client.counts().registered == 1)
+        #expect(try await client.wait(for: "nobody", timeout: .milliseconds(50)) == nil)
+        #expect(try await client.unregister("Queue-jobs"))
+        await client.client.close()
+        await server.close()
+    }
+}
