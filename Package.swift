@@ -104,7 +104,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "SwiftStorageKitTests",
-        dependencies: ["SwiftStorageKit", "OpenStackKit", httpClient, nioCore, crypto, logging],
+        dependencies: ["SwiftStorageKit", "OpenStackKit", httpClient, nioCore, nioHTTP1, crypto, logging],
         swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -8,6 +8,8 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible, Equatable 
             case frameTooLarge, malformedFrame, unknownService, unknownMethod, remote
             case badPayload, configuration, secretFile, notFound, spawnFailed, usage
             case internalError
+            case invalidName, itemTooLarge, unknownLease, expiredLease, staleToken, lockBusy
+            case serviceRunning, dataDirectoryUnusable, databaseCorrupt, storageFailed, invalidArgument
         }
         fileprivate let value: Value
         /// The code's wire name, e.g. `unknown_method`'s spelling `unknownMethod`.
@@ -49,6 +51,28 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible, Equatable 
         public static let spawnFailed = Code(.spawnFailed)
         /// The command line was used wrongly.
         public static let usage = Code(.usage)
+        /// A shared-service name that is empty, too long, or could escape the data directory.
+        public static let invalidName = Code(.invalidName)
+        /// A queue item or store value over the per-item cap (``ServiceLimits/maximumItemBytes``).
+        public static let itemTooLarge = Code(.itemTooLarge)
+        /// A queue lease never handed out, or whose item is gone.
+        public static let unknownLease = Code(.unknownLease)
+        /// A queue lease that ran out, was given back, or was superseded by a later delivery.
+        public static let expiredLease = Code(.expiredLease)
+        /// A mutex fencing token that is not the current holder's.
+        public static let staleToken = Code(.staleToken)
+        /// `try_lock` found the mutex held by someone else.
+        public static let lockBusy = Code(.lockBusy)
+        /// Another process already serves this service name from the same data directory.
+        public static let serviceRunning = Code(.serviceRunning)
+        /// The data directory cannot be created, read or written.
+        public static let dataDirectoryUnusable = Code(.dataDirectoryUnusable)
+        /// A service database file that SQLite cannot read (left untouched).
+        public static let databaseCorrupt = Code(.databaseCorrupt)
+        /// A write to a service database failed; the service stops accepting changes.
+        public static let storageFailed = Code(.storageFailed)
+        /// An argument out of range (a zero lease, a non-positive count, ...).
+        public static let invalidArgument = Code(.invalidArgument)
         /// A bug in mitten; please report it.
         public static let internalError = Code(.internalError)
     }

@@ -1,3 +1,5 @@
+import NIOHTTP1
+import Logging
 import Crypto
 import NIOCore
 import Synchronization
@@ -16,7 +18,7 @@ final class MD5Accumulator: Sendable {
 
     /// The hex digest and the byte count so far.
     func finish() -> (hex: String, bytes: Int64) {
-        state.withLock { (state.md5.finalize().hexString, state.bytes) }
+        state.withLock { state in (state.md5.finalize().hexString, state.bytes) }
     }
 }
 
@@ -125,9 +127,9 @@ func md5Hex(_ text: String) -> String {
 
 /// A tiny lock-protected box (the body factory runs once per attempt on another task).
 final class LockedBox<Value: Sendable>: Sendable {
-    private let lock: NIOLockedValueBox<Value>
-    init(_ value: Value) { lock = NIOLockedValueBox(value) }
-    func set(_ value: Value) { lock.withLockedValue { $0 = value } }
-    func get() -> Value { lock.withLockedValue { $0 } }
-    func withValue<Result>(_ body: (inout Value) -> Result) -> Result { lock.withLockedValue(body) }
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    func set(_ value: Value) { mutex.withLock { $0 = value } }
+    func get() -> Value { mutex.withLock { $0 } }
+    func withValue<Result: Sendable>(_ body: (inout Value) -> Result) -> Result { mutex.withLock { body(&$0) } }
 }

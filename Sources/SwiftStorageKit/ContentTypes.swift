@@ -1,3 +1,7 @@
+import NIOHTTP1
+import NIOCore
+import Logging
+import Foundation
 /// Content types guessed from a name's extension (what Swift serves back on GET).
 public enum ContentTypes {
     /// Lower-case extension (no dot) to MIME type.

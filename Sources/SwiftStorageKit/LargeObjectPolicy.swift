@@ -1,3 +1,7 @@
+import NIOHTTP1
+import NIOCore
+import Logging
+import Foundation
 /// When and how uploads become Static Large Objects (SLO): segments uploaded in parallel
 /// into `CONTAINER_segments`, each verified by its ETag, then the manifest.
 public struct LargeObjectPolicy: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import NIOHTTP1
+import Logging
 public import NIOCore
 import Foundation
 
@@ -96,7 +98,7 @@ struct FileChunks: AsyncSequence, Sendable {
                     throw SwiftStorageError(.localFile, "cannot read \(owner.path)", underlying: error)
                 }
             }
-            let wanted = Int(min(Int64(owner.chunkSize), remaining))
+            let wanted = Int(Swift.min(Int64(owner.chunkSize), remaining))
             let data: Data
             do {
                 data = try handle?.read(upToCount: wanted) ?? Data()
@@ -107,7 +109,7 @@ struct FileChunks: AsyncSequence, Sendable {
                 throw SwiftStorageError(.localFile, "\(owner.path) became shorter while it was uploaded; upload it again once it stops changing")
             }
             remaining -= Int64(data.count)
-            return ByteBuffer(data: data)
+            return ByteBuffer(bytes: data)
         }
     }
 

@@ -1,3 +1,7 @@
+import NIOHTTP1
+import NIOCore
+import Logging
+import Foundation
 /// How often and how long to retry: capped exponential backoff.
 public struct RetryPolicy: Sendable, Equatable {
     /// Attempts in all, the first included (1 means never retry).

@@ -1,6 +1,8 @@
+import Foundation
 public import AsyncHTTPClient
 public import Logging
 import NIOHTTP1
+import NIOCore
 
 /// What authenticating against Swift yields: the account's storage URL and a token.
 public struct SwiftSession: Sendable, Equatable {

@@ -1,3 +1,5 @@
+import NIOHTTP1
+import Logging
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -14,7 +16,7 @@ extension SwiftStorageClient {
                 let response = try await httpClient.execute(HTTPClientRequest(url: infoURL), timeout: .seconds(30), logger: logger)
                 let body = try await response.body.collect(upTo: 1 << 20)
                 if response.status == .ok,
-                   let json = try JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] {
+                   let json = try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] {
                     let swift = json["swift"] as? [String: Any] ?? [:]
                     if let size = (swift["max_file_size"] as? NSNumber)?.int64Value { limits.maximumFileSize = size }
                     if let slo = json["slo"] as? [String: Any] {

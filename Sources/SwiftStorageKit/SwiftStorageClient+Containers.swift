@@ -1,3 +1,4 @@
+import Logging
 import AsyncHTTPClient
 import NIOHTTP1
 import NIOCore

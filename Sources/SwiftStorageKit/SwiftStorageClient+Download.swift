@@ -1,3 +1,4 @@
+import Logging
 public import Foundation
 import AsyncHTTPClient
 import NIOHTTP1

@@ -1,3 +1,4 @@
+import Logging
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -98,7 +99,7 @@ extension SwiftStorageClient {
             method: .GET, container: container, object: object, query: [("multipart-manifest", "get")],
             retryable: true, what: "reading the manifest of \(container)/\(object)"))
         do {
-            return try JSONDecoder().decode([ManifestSegment].self, from: Data(buffer: body))
+            return try JSONDecoder().decode([ManifestSegment].self, from: Data(body.readableBytesView))
         } catch {
             throw SwiftStorageError(.server, "the manifest of \(container)/\(object) is not SLO JSON", underlying: error)
         }
@@ -125,7 +126,7 @@ extension SwiftStorageClient {
         let (_, body) = try await sendCollecting(SwiftRequest(
             method: .DELETE, container: container, object: object, query: [("multipart-manifest", "delete")],
             headers: headers, retryable: true, what: what))
-        guard let result = try? JSONSerialization.jsonObject(with: Data(buffer: body)) as? [String: Any] else { return }
+        guard let result = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any] else { return }
         let status = result["Response Status"] as? String ?? "200 OK"
         let errors = result["Errors"] as? [Any] ?? []
         guard status.hasPrefix("2"), errors.isEmpty else {

@@ -1,4 +1,6 @@
-public import Foundation
+import NIOHTTP1
+import Logging
+import Foundation
 import AsyncHTTPClient
 import NIOCore
 
@@ -116,7 +118,7 @@ extension SwiftStorageClient {
             let (response, body) = try await self.sendCollecting(SwiftRequest(method: .GET, query: query, retryable: true, what: "listing containers"))
             if response.status == .noContent || body.readableBytes == 0 { return [] }
             do {
-                return try JSONDecoder().decode([ContainerSummary].self, from: Data(buffer: body))
+                return try JSONDecoder().decode([ContainerSummary].self, from: Data(body.readableBytesView))
             } catch {
                 throw SwiftStorageError(.server, "the container listing is not JSON", underlying: error)
             }
@@ -136,7 +138,7 @@ extension SwiftStorageClient {
         }
         let raws: [Raw]
         do {
-            raws = try JSONDecoder().decode([Raw].self, from: Data(buffer: body))
+            raws = try JSONDecoder().decode([Raw].self, from: Data(body.readableBytesView))
         } catch {
             throw SwiftStorageError(.server, "\(what) is not JSON", underlying: error)
         }

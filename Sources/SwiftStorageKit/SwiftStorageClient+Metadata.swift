@@ -1,3 +1,6 @@
+import NIOCore
+import Logging
+import Foundation
 import AsyncHTTPClient
 import NIOHTTP1
 

@@ -1,7 +1,8 @@
-public import Foundation
+import Logging
+import Foundation
 import AsyncHTTPClient
 import NIOHTTP1
-public import NIOCore
+import NIOCore
 
 /// What `HEAD` (or a finished transfer) reports about an object.
 public struct ObjectInfo: Sendable, Equatable, Codable {
@@ -67,10 +68,8 @@ extension SwiftStorageClient {
             body: {
                 let fresh = MD5Accumulator()
                 accumulator.set(fresh)
-                let hashed = HashingSequence(base: source.chunks(chunkSize: chunkSize), accumulator: fresh,
-                                             progress: options.progress, corruptAfterHashing: options.corruptAfterHashing)
-                if let length = source.length { return .stream(hashed, length: .known(length)) }
-                return .stream(hashed, length: .unknown)
+                return hashedBody(source.chunks(chunkSize: chunkSize), length: source.length, accumulator: fresh,
+                                  progress: options.progress, corruptAfterHashing: options.corruptAfterHashing)
             },
             retryable: source.isRestartable, what: what))
         _ = try? await response.body.collect(upTo: 1 << 20)
@@ -129,4 +128,13 @@ extension SwiftStorageClient {
                                                   body: { .bytes(ByteBuffer()) }, retryable: true,
                                                   what: "copying \(container)/\(object) to \(toContainer)/\(toObject)"))
     }
+}
+
+/// The request body for one attempt: the chunks, hashed on the way out.
+func hashedBody<Chunks: AsyncSequence & Sendable>(_ chunks: Chunks, length: Int64?, accumulator: MD5Accumulator,
+                                                  progress: (@Sendable (Int) -> Void)?, corruptAfterHashing: Bool) -> HTTPClientRequest.Body
+where Chunks.Element == ByteBuffer {
+    let hashed = HashingSequence(base: chunks, accumulator: accumulator, progress: progress, corruptAfterHashing: corruptAfterHashing)
+    if let length { return .stream(hashed, length: .known(length)) }
+    return .stream(hashed, length: .unknown)
 }

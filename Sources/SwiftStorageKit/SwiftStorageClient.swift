@@ -1,6 +1,6 @@
 public import AsyncHTTPClient
 public import Logging
-public import NIOHTTP1
+import NIOHTTP1
 import NIOCore
 import Foundation
 

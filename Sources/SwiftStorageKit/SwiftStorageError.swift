@@ -1,3 +1,6 @@
+import NIOHTTP1
+import NIOCore
+import Logging
 import Foundation
 
 /// The one error type of SwiftStorageKit: a `code` to branch on, a `message` that

@@ -1,3 +1,6 @@
+import NIOHTTP1
+import NIOCore
+import Logging
 import Foundation
 import Yams
 

@@ -1,3 +1,6 @@
+import NIOHTTP1
+import NIOCore
+import Logging
 public import Foundation
 import Crypto
 

@@ -61,15 +61,8 @@ struct SSHConnectTests {
             let server = try fixture.startServer()
             defer { server.stop() }
             let socket = fixture.directory + "/agent.sock"
-            let agent = Process()
-            agent.executableURL = URL(fileURLWithPath: "/usr/bin/ssh-agent")
-            agent.arguments = ["-D", "-a", socket]
-            agent.standardOutput = FileHandle.nullDevice
-            try agent.run()
-            defer {
-                kill(agent.processIdentifier, SIGTERM)
-                agent.waitUntilExit()
-            }
+            let agent = try ChildProcess("/usr/bin/ssh-agent", ["-D", "-a", socket])
+            defer { agent.terminate() }
             for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { usleep(20_000) }
             // Without identities the agent is refused with a clear reason.
             var configuration = fixture.configuration(for: server)

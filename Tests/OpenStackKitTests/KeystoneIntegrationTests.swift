@@ -5,7 +5,7 @@ import Synchronization
 import Testing
 
 /// Against the real Keystone v3 that scripts/lab/10-keystone.sh starts.
-@Suite(.enabled(if: !Lab.skipRequested, "MITTEN_SKIP_REAL_OPENSTACK=1: real Keystone tests skipped"), .timeLimit(.minutes(3)))
+@Suite(.enabled(if: !Lab.skipRequested, "MITTEN_SKIP_REAL_OPENSTACK=1: real Keystone tests skipped"), .serialized, .timeLimit(.minutes(5)))
 struct KeystoneIntegrationTests {
     @Test func passwordAuthByNamesWithANonDefaultDomain() async throws {
         try await Lab.withClient(try Lab.userCredentials()) { client in

@@ -4,7 +4,7 @@ import Testing
 
 /// Against the real Nova (fake virt driver) that scripts/lab/20-nova.sh starts. Its
 /// Glance and Neutron are the lab's stand-ins (see scripts/lab/nova/*_stub.py).
-@Suite(.enabled(if: !Lab.skipRequested, "MITTEN_SKIP_REAL_OPENSTACK=1: real Nova tests skipped"), .timeLimit(.minutes(5)))
+@Suite(.enabled(if: !Lab.skipRequested, "MITTEN_SKIP_REAL_OPENSTACK=1: real Nova tests skipped"), .serialized, .timeLimit(.minutes(10)))
 struct NovaIntegrationTests {
     /// An ed25519 public key (its private half is not needed: nothing boots).
     static let publicKey = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIH80fNkJsJYklI6JDRQwzerw6ufhujQb6C/hjgUfah/b mitten-test"
@@ -70,7 +70,7 @@ struct NovaIntegrationTests {
             #expect(try await compute.servers(named: .matching(prefix + "-[0-9]+"), metadata: ["mitten.cluster": prefix]).map(\.id) == [created.id])
             #expect(try await compute.servers(named: .matching(prefix + "-[0-9]+"), metadata: ["mitten.cluster": "other"]).isEmpty)
 
-            let active = try await compute.waitForServer(id: created.id, policy: ServerWaitPolicy(initialDelay: .milliseconds(500), timeout: .seconds(120)))
+            let active = try await compute.waitForServer(id: created.id, policy: ServerWaitPolicy(initialDelay: .milliseconds(500), timeout: .seconds(400)))
             #expect(active.status == "ACTIVE")
             #expect(active.keyName == keyName)
             #expect(active.metadata["mitten.role"] == "worker")
@@ -78,7 +78,7 @@ struct NovaIntegrationTests {
             #expect(active.securityGroups?.map(\.name) == [securityGroup])
 
             try await compute.deleteServer(id: created.id)
-            try await compute.waitForServerDeletion(id: created.id, policy: ServerWaitPolicy(initialDelay: .milliseconds(500), timeout: .seconds(120)))
+            try await compute.waitForServerDeletion(id: created.id, policy: ServerWaitPolicy(initialDelay: .milliseconds(500), timeout: .seconds(400)))
             #expect(try await compute.servers(named: .exactly(prefix + "-1")).isEmpty)
             try await compute.deleteServerGroup(id: group.id)
             try await compute.deleteKeypair(named: keyName)

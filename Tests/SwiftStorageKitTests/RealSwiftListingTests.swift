@@ -48,7 +48,8 @@ struct RealSwiftListingTests {
     @Test func emptyContainerListsNothing() async throws {
         let client = try SwiftLab.client()
         try await SwiftLab.withContainer(client) { container in
-            #expect(try await client.objects(in: container, pageSize: 2).collect().isEmpty)
+            let entries = try await client.objects(in: container, pageSize: 2).collect()
+            #expect(entries.isEmpty)
         }
     }
 }

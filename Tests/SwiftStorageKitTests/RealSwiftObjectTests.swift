@@ -119,7 +119,8 @@ struct RealSwiftObjectTests {
     @Test func accountInfo() async throws {
         let client = try SwiftLab.client()
         try await SwiftLab.withContainer(client) { _ in
-            #expect(try await client.accountInfo().containerCount >= 1)
+            let info = try await client.accountInfo()
+            #expect(info.containerCount >= 1)
         }
     }
 }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import Testing
 @testable import SwiftStorageKit
 
@@ -53,7 +54,7 @@ struct RealSwiftTempURLTests {
         let path = "/v1/AUTH_test/c/ü x"
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys; from swiftclient.utils import generate_temp_url; print(generate_temp_url(sys.argv[1], int(sys.argv[2]), 'k3y', 'GET', digest='sha256'))", path, String(expires)]
+        process.arguments = ["python3", "-c", "import sys; from swiftclient.utils import generate_temp_url; print(generate_temp_url(sys.argv[1], int(sys.argv[2]), 'k3y', 'GET', absolute=True, digest='sha256'))", path, String(expires)]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()

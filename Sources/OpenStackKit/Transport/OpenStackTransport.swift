@@ -121,8 +121,8 @@ public final class OpenStackTransport: Sendable {
         counter.recordRequest()
         let path = Self.path(of: request.url)
         do {
-            let response = try await client.execute(http, timeout: .nanoseconds(Int64(configuration.requestTimeout.totalNanoseconds)),
-                                                    logger: logger)
+            // AsyncHTTPClient gets no logger: its own debug lines are not ours to vouch for.
+            let response = try await client.execute(http, timeout: .nanoseconds(Int64(configuration.requestTimeout.totalNanoseconds)))
             let body = try await response.body.collect(upTo: 64 * 1024 * 1024)
             let status = Int(response.status.code)
             logger.debug("openstack request", metadata: [

@@ -18,7 +18,7 @@ import Testing
         clock.advance(by: .seconds(10))
         let second = try await mutex.lock(owner: "b", lease: .seconds(10))
         #expect(try #require(second).token > (try #require(first)).token)
-        await #expect(throws: ServiceError.self) { try await mutex.unlock(token: first!.token) }
+        await #expect(throws: RuntimeError.self) { try await mutex.unlock(token: first!.token) }
         try await mutex.unlock(token: second!.token)
         #expect(await mutex.status().locked == false)
     }

@@ -52,7 +52,7 @@ private func text(_ delivery: QueueDelivery) -> String { String(decoding: delive
         let redelivered = try await second
         #expect(redelivered.map(text) == ["x"])
         #expect(redelivered.first?.deliveries == 2)
-        #expect(try await queue.ack([first[0].lease]).refused.first?.code == ServiceError.Code.expiredLease.description)
+        #expect(try await queue.ack([first[0].lease]).refused.first?.code == RuntimeError.Code.expiredLease.description)
         #expect(await queue.statistics().expired == 1)
     }
 
@@ -75,7 +75,7 @@ private func text(_ delivery: QueueDelivery) -> String { String(decoding: delive
         try garbage.write(to: URL(fileURLWithPath: path))
         #expect {
             _ = try DurableQueue(name: ServiceName("broken"), dataDirectory: data.directory, logger: testLogger)
-        } throws: { ($0 as? ServiceError)?.code == .databaseCorrupt }
+        } throws: { ($0 as? RuntimeError)?.code == .databaseCorrupt }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == garbage)
     }
 
@@ -86,7 +86,7 @@ private func text(_ delivery: QueueDelivery) -> String { String(decoding: delive
         try Data("x".utf8).write(to: URL(fileURLWithPath: data.path + "/queue"))
         #expect {
             _ = try DurableQueue(name: ServiceName("q"), dataDirectory: data.directory, logger: testLogger)
-        } throws: { ($0 as? ServiceError)?.code == .dataDirectoryUnusable }
+        } throws: { ($0 as? RuntimeError)?.code == .dataDirectoryUnusable }
     }
 
     @Test func rateComesFromTheQueuesOwnSamplesNotFromObservers() async throws {
@@ -115,7 +115,7 @@ private func text(_ delivery: QueueDelivery) -> String { String(decoding: delive
         let path = data.path + "/q.lock"
         var first: ExclusiveFileLock? = try ExclusiveFileLock(path: path)
         #expect { _ = try ExclusiveFileLock(path: path, patience: .milliseconds(100)) } throws: {
-            ($0 as? ServiceError)?.code == .serviceRunning
+            ($0 as? RuntimeError)?.code == .serviceRunning
         }
         _ = first
         first = nil

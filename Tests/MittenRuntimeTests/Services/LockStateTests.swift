@@ -44,11 +44,11 @@ private func at(_ seconds: Int) -> Timestamp { t0.advanced(by: .seconds(seconds)
               case .acquired(let live) = try lock.lock(owner: "live", session: nil, lease: .seconds(5), now: at(6)) else {
             Issue.record("not acquired"); return
         }
-        #expect(throws: ServiceError.self) { try lock.unlock(token: dead.token, now: at(7)) }
-        #expect(throws: ServiceError.self) { try lock.renew(token: dead.token, lease: .seconds(5), now: at(7)) }
+        #expect(throws: RuntimeError.self) { try lock.unlock(token: dead.token, now: at(7)) }
+        #expect(throws: RuntimeError.self) { try lock.renew(token: dead.token, lease: .seconds(5), now: at(7)) }
         #expect(lock.holder?.token == live.token)
         #expect(try lock.renew(token: live.token, lease: .seconds(5), now: at(8)) == at(13))
-        #expect(throws: ServiceError.self) { try lock.unlock(token: live.token, now: at(14)) }
+        #expect(throws: RuntimeError.self) { try lock.unlock(token: live.token, now: at(14)) }
     }
 
     @Test func endedSessionFreesOnlyItsOwnLock() throws {

@@ -25,10 +25,14 @@ enum QueueStep: Sendable {
             .pop(5, lease: nil, at: 0, expect: ["c"]),
             .pop(1, lease: nil, at: 0, expect: []),
         ]),
-        ("ack deletes, twice is refused", [
+        ("ack deletes; a repeated ack of the same lease is accepted (a retry)", [
             .push(["a"]), .pop(1, lease: nil, at: 0, expect: ["a"]),
-            .ack(0, at: 1, accepted: true), .ack(0, at: 1, accepted: false),
+            .ack(0, at: 1, accepted: true), .ack(0, at: 1, accepted: true),
             .stats(ready: 0, leased: 0, dead: 0),
+        ]),
+        ("a repeated ack is forgotten after the ack memory (10 min)", [
+            .push(["a"]), .pop(1, lease: nil, at: 0, expect: ["a"]),
+            .ack(0, at: 1, accepted: true), .ack(0, at: 602, accepted: false),
         ]),
         ("nack returns the item to the head", [
             .push(["a", "b"]), .pop(1, lease: nil, at: 0, expect: ["a"]),
@@ -52,6 +56,7 @@ enum QueueStep: Sendable {
             .push(["a"]), .pop(1, lease: 1, at: 0, expect: ["a"]),
             .pop(1, lease: nil, at: 2, expect: ["a"]),
             .ack(0, at: 3, accepted: false), .ack(1, at: 3, accepted: true),
+            .ack(0, at: 4, accepted: false), .ack(1, at: 4, accepted: true),
         ]),
         ("dead-lettered after five deliveries, poppable from NAME.dead", [
             .push(["poison", "fine"]),
@@ -116,7 +121,7 @@ enum QueueStep: Sendable {
         var queue = QueueState()
         var writes: [QueueWrite] = []
         let big = [UInt8](repeating: 0, count: ServiceLimits.maximumItemBytes + 1)
-        #expect(throws: ServiceError.self) { try queue.push([bytes("ok"), big], writes: &writes) }
+        #expect(throws: RuntimeError.self) { try queue.push([bytes("ok"), big], writes: &writes) }
         #expect(writes.isEmpty)
         #expect(queue.readyCount(.main) == 0)
     }
@@ -128,6 +133,7 @@ enum QueueStep: Sendable {
         let first = try queue.pop(limit: 1, lease: .seconds(10), now: t0, writes: &writes)
         _ = try queue.pop(limit: 1, now: t0, writes: &writes)
         _ = queue.nack([LeaseID(item: 2, delivery: 1)], now: t0, writes: &writes)
+        #expect(queue.ack([first[0].lease], now: t0, writes: &writes).accepted == 1)
         // Replay the writes the way storage would and rebuild.
         var records: [Int64: QueueItemRecord] = [:]
         var counters = QueueCounters()
@@ -142,17 +148,23 @@ enum QueueStep: Sendable {
                 records[id]?.lane = lane
                 records[id]?.position = position
                 records[id]?.leasedUntil = nil
-            case .delete(let id): records[id] = nil
+            case .acked(let id, let delivery, let at):
+                records[id]?.deliveries = delivery
+                records[id]?.leasedUntil = nil
+                records[id]?.ackedAt = at
+            case .purgeAcked(let before): records = records.filter { ($0.value.ackedAt ?? before) >= before }
             case .counters(let value): counters = value
             }
         }
         var reloaded = QueueState(records: Array(records.values), counters: counters)
         var more: [QueueWrite] = []
-        #expect(reloaded.leasedCount(.main) == 1)
+        #expect(reloaded.leasedCount(.main) == 0)
         let next = try reloaded.pop(limit: 5, now: t0, writes: &more)
         #expect(next.map(text) == ["b", "c"])
         #expect(next[0].deliveries == 2)
-        #expect(reloaded.ack([first[0].lease], now: t0.advanced(by: .seconds(1)), writes: &more).accepted == 1)
         #expect(reloaded.counters.pushed == 3)
+        // The ack is remembered across the reload: repeating it is accepted and counts once.
+        #expect(reloaded.ack([first[0].lease], now: t0.advanced(by: .seconds(2)), writes: &more).accepted == 1)
+        #expect(reloaded.counters.acked == 1)
     }
 }

@@ -11,7 +11,7 @@ import Testing
     }
 
     @Test(arguments: invalid) func refused(_ name: String) {
-        #expect { try ServiceName(name) } throws: { ($0 as? ServiceError)?.code == .invalidName }
+        #expect { try ServiceName(name) } throws: { ($0 as? RuntimeError)?.code == .invalidName }
     }
 
     @Test(arguments: [("jobs", "jobs", QueueLane.main), ("jobs.dead", "jobs", .dead), (".dead", ".dead", .main)])

@@ -54,4 +54,3 @@ struct TemporaryDataDirectory {
     func cleanUp() { try? FileManager.default.removeItem(atPath: path) }
 }
 
-let testLogger = Logger(label: "mitten.services.tests")

@@ -21,7 +21,7 @@ public struct DataDirectory: Sendable, Hashable {
 
     /// The database file of service `name` of `kind` (`queue`, `mutex`, `store`),
     /// creating the kind's folder (0700) if needed. Throws
-    /// ``ServiceError/Code-swift.struct/dataDirectoryUnusable`` when that folder cannot be
+    /// ``RuntimeError/Code-swift.struct/dataDirectoryUnusable`` when that folder cannot be
     /// created or written.
     public func databasePath(kind: String, name: ServiceName) throws -> String {
         let folder = url.appendingPathComponent(kind, isDirectory: true)
@@ -29,22 +29,22 @@ public struct DataDirectory: Sendable, Hashable {
         var isDirectory: ObjCBool = false
         if manager.fileExists(atPath: folder.path, isDirectory: &isDirectory) {
             guard isDirectory.boolValue else {
-                throw ServiceError(.dataDirectoryUnusable, "\(folder.path) exists but is not a directory; move it aside or pass another --data-dir")
+                throw RuntimeError(.dataDirectoryUnusable, "\(folder.path) exists but is not a directory; move it aside or pass another --data-dir")
             }
         } else {
             do {
                 try manager.createDirectory(at: folder, withIntermediateDirectories: true,
                                             attributes: [.posixPermissions: 0o700])
             } catch {
-                throw ServiceError(.dataDirectoryUnusable, "cannot create the data directory \(folder.path) (\(describe(error))); check its permissions or pass another --data-dir")
+                throw RuntimeError(.dataDirectoryUnusable, "cannot create the data directory \(folder.path) (\(describe(error))); check its permissions or pass another --data-dir")
             }
         }
         guard manager.isWritableFile(atPath: folder.path), manager.isReadableFile(atPath: folder.path) else {
-            throw ServiceError(.dataDirectoryUnusable, "the data directory \(folder.path) is not readable and writable by this user; fix its permissions or pass another --data-dir")
+            throw RuntimeError(.dataDirectoryUnusable, "the data directory \(folder.path) is not readable and writable by this user; fix its permissions or pass another --data-dir")
         }
         let file = folder.appendingPathComponent("\(name.value).sqlite").path
         if manager.fileExists(atPath: file), !manager.isWritableFile(atPath: file) {
-            throw ServiceError(.dataDirectoryUnusable, "the database \(file) is not writable by this user; fix its permissions or pass another --data-dir")
+            throw RuntimeError(.dataDirectoryUnusable, "the database \(file) is not writable by this user; fix its permissions or pass another --data-dir")
         }
         return file
     }

@@ -33,3 +33,14 @@ public enum Durability: Sendable, Hashable {
         }
     }
 }
+
+extension Durability {
+    /// The setting in `MITTEN_DURABILITY` (`commit` when unset), as service processes read it.
+    public static func fromEnvironment(_ environment: [String: String]) throws -> Durability {
+        let setting = environment["MITTEN_DURABILITY"] ?? "commit"
+        guard let durability = Durability(argument: setting) else {
+            throw RuntimeError(.invalidArgument, "MITTEN_DURABILITY='\(setting)' is not 'commit', 'interval' or 'interval:MILLISECONDS'")
+        }
+        return durability
+    }
+}

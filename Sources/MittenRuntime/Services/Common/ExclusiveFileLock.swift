@@ -12,19 +12,19 @@ final class ExclusiveFileLock: Sendable {
     private let descriptor: Int32
 
     /// Takes the lock, retrying for up to `patience` (a restarted service may start
-    /// while its predecessor is still exiting). Throws ``ServiceError/Code-swift.struct/serviceRunning``
+    /// while its predecessor is still exiting). Throws ``RuntimeError/Code-swift.struct/serviceRunning``
     /// when another process keeps holding it.
     init(path: String, patience: Duration = .seconds(10)) throws {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
-            throw ServiceError(.dataDirectoryUnusable, "cannot open the lock file \(path) (errno \(errno)); check the permissions of the data directory or pass another --data-dir")
+            throw RuntimeError(.dataDirectoryUnusable, "cannot open the lock file \(path) (errno \(errno)); check the permissions of the data directory or pass another --data-dir")
         }
         let deadline = ContinuousClock.now + patience
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR, ContinuousClock.now < deadline else {
                 let holder = Self.readHolder(descriptor)
                 close(descriptor)
-                throw ServiceError(.serviceRunning, "another process\(holder.map { " (pid \($0))" } ?? "") has \(path) locked: the service is already running; stop that process first, or use another --data-dir")
+                throw RuntimeError(.serviceRunning, "another process\(holder.map { " (pid \($0))" } ?? "") has \(path) locked: the service is already running; stop that process first, or use another --data-dir")
             }
             usleep(50_000)
         }

@@ -18,7 +18,7 @@ final class GroupCommitter<Write: Sendable>: Sendable {
         var enqueued: Int64 = 0
         var committed: Int64 = 0
         var running = false
-        var failure: ServiceError?
+        var failure: RuntimeError?
         var waiters: [(sequence: Int64, continuation: CheckedContinuation<Void, any Error>)] = []
     }
 
@@ -50,7 +50,7 @@ final class GroupCommitter<Write: Sendable>: Sendable {
     func wait(_ ticket: Ticket?) async throws {
         guard let ticket else { return }
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let outcome = state.withLock { state -> Result<Bool, ServiceError> in
+            let outcome = state.withLock { state -> Result<Bool, RuntimeError> in
                 if let failure = state.failure { return .failure(failure) }
                 if state.committed >= ticket.sequence { return .success(true) }
                 state.waiters.append((ticket.sequence, continuation))
@@ -65,7 +65,7 @@ final class GroupCommitter<Write: Sendable>: Sendable {
     }
 
     /// The error that stopped this committer, if any.
-    var failure: ServiceError? { state.withLock { $0.failure } }
+    var failure: RuntimeError? { state.withLock { $0.failure } }
 
     private func drain() async {
         while true {
@@ -76,15 +76,15 @@ final class GroupCommitter<Write: Sendable>: Sendable {
                 return (batch, state.enqueued)
             }
             if batch.isEmpty { return }
-            var failure: ServiceError?
+            var failure: RuntimeError?
             do {
                 try await apply(batch)
-            } catch let error as ServiceError {
+            } catch let error as RuntimeError {
                 failure = error
             } catch {
-                failure = ServiceError(.storageFailed, "writing to the database failed (\(error)); nothing acknowledged since the last commit was stored; check the disk and restart the service")
+                failure = RuntimeError(.storageFailed, "writing to the database failed (\(error)); nothing acknowledged since the last commit was stored; check the disk and restart the service")
             }
-            let ready = state.withLock { state -> [(CheckedContinuation<Void, any Error>, ServiceError?)] in
+            let ready = state.withLock { state -> [(CheckedContinuation<Void, any Error>, RuntimeError?)] in
                 if let failure {
                     state.failure = failure
                     let all = state.waiters.map { ($0.continuation, Optional(failure)) }

@@ -11,10 +11,10 @@ public struct ServiceName: Hashable, Sendable, CustomStringConvertible {
     /// The validated name.
     public let value: String
 
-    /// Validates `value`; throws ``ServiceError/Code-swift.struct/invalidName`` saying which rule it broke.
+    /// Validates `value`; throws ``RuntimeError/Code-swift.struct/invalidName`` saying which rule it broke.
     public init(_ value: String) throws {
         if let problem = Self.problem(with: value) {
-            throw ServiceError(.invalidName, "service name \"\(value.prefix(120))\" \(problem); use letters, digits, '_', '-' and '.' (starting with a letter or digit, at most \(Self.maximumLength) characters)")
+            throw RuntimeError(.invalidName, "service name \"\(value.prefix(120))\" \(problem); use letters, digits, '_', '-' and '.' (starting with a letter or digit, at most \(Self.maximumLength) characters)")
         }
         self.value = value
     }
@@ -49,11 +49,11 @@ public enum ServiceLimits {
     /// The most items one `pop` or `read` call returns.
     public static let maximumBatch = 10_000
 
-    /// Throws ``ServiceError/Code-swift.struct/itemTooLarge`` for a body over the cap.
+    /// Throws ``RuntimeError/Code-swift.struct/itemTooLarge`` for a body over the cap.
     public static func checkItem(_ body: [UInt8], index: Int? = nil) throws {
         guard body.count <= maximumItemBytes else {
             let which = index.map { "item \($0 + 1)" } ?? "the item"
-            throw ServiceError(.itemTooLarge, "\(which) is \(body.count) bytes, over the cap of \(maximumItemBytes) bytes; store large payloads elsewhere (object storage) and queue a reference to them")
+            throw RuntimeError(.itemTooLarge, "\(which) is \(body.count) bytes, over the cap of \(maximumItemBytes) bytes; store large payloads elsewhere (object storage) and queue a reference to them")
         }
     }
 }

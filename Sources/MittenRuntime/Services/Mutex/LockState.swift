@@ -46,7 +46,7 @@ public struct LockState: Sendable, Hashable {
 
     /// Takes the lock for `owner` for `lease` if it is free (or its lease ran out).
     public mutating func lock(owner: String, session: String?, lease: Duration, now: Timestamp) throws -> LockOutcome {
-        guard lease > .zero else { throw ServiceError(.invalidArgument, "a lock lease must be longer than zero") }
+        guard lease > .zero else { throw RuntimeError(.invalidArgument, "a lock lease must be longer than zero") }
         expire(now: now)
         if let holder { return .busy(holder) }
         lastToken += 1
@@ -63,7 +63,7 @@ public struct LockState: Sendable, Hashable {
 
     /// Extends the lease held under `token` to `now + lease`; returns the new expiry.
     public mutating func renew(token: Int64, lease: Duration, now: Timestamp) throws -> Timestamp {
-        guard lease > .zero else { throw ServiceError(.invalidArgument, "a lock lease must be longer than zero") }
+        guard lease > .zero else { throw RuntimeError(.invalidArgument, "a lock lease must be longer than zero") }
         try checkHolder(token: token, now: now, verb: "renew")
         holder!.expiresAt = now.advanced(by: lease)
         return holder!.expiresAt
@@ -89,7 +89,7 @@ public struct LockState: Sendable, Hashable {
         expire(now: now)
         guard let holder, holder.token == token else {
             let current = holder.map { "it is held under token \($0.token) by \($0.owner)" } ?? "it is not held"
-            throw ServiceError(.staleToken, "cannot \(verb) with token \(token): \(current); your lease ran out or was never yours, so stop writing under that token and lock again")
+            throw RuntimeError(.staleToken, "cannot \(verb) with token \(token): \(current); your lease ran out or was never yours, so stop writing under that token and lock again")
         }
     }
 }

@@ -29,9 +29,9 @@ extension QueueState {
     /// the head first, so they are delivered before newer items.
     public mutating func pop(lane: QueueLane = .main, limit: Int, lease: Duration? = nil, now: Timestamp,
                              writes: inout [QueueWrite]) throws -> [QueueDelivery] {
-        guard limit > 0 else { throw ServiceError(.invalidArgument, "pop needs a positive count, got \(limit)") }
+        guard limit > 0 else { throw RuntimeError(.invalidArgument, "pop needs a positive count, got \(limit)") }
         let length = lease ?? configuration.defaultLease
-        guard length > .zero else { throw ServiceError(.invalidArgument, "a lease must be longer than zero") }
+        guard length > .zero else { throw RuntimeError(.invalidArgument, "a lease must be longer than zero") }
         expireLeases(now: now, writes: &writes)
         let until = now.advanced(by: length)
         var deliveries: [QueueDelivery] = []
@@ -50,22 +50,32 @@ extension QueueState {
     }
 
     /// Deletes the items of `leaseIDs`; refuses (and reports) leases that are unknown,
-    /// already acked, expired or given back.
+    /// expired or given back. Acking a lease that was already acked (within
+    /// ``Configuration/ackMemory``) is accepted again and changes nothing, so a caller
+    /// may retry an ack whose answer it lost.
     public mutating func ack(_ leaseIDs: [LeaseID], now: Timestamp, writes: inout [QueueWrite]) -> LeaseBatchResult {
         expireLeases(now: now, writes: &writes)
         var result = LeaseBatchResult()
+        var newlyAcked: Int64 = 0
         for leaseID in leaseIDs {
+            if items[leaseID.item] == nil, ackedDeliveries[leaseID.item] == leaseID.delivery {
+                result.accepted += 1
+                continue
+            }
             if let error = checkHeld(leaseID) {
                 result.refused.append(.init(lease: leaseID, code: error.code.description, message: error.message))
                 continue
             }
             let item = items.removeValue(forKey: leaseID.item)!
             leasedCount[item.lane, default: 0] -= 1
-            writes.append(.delete(id: leaseID.item))
+            ackedDeliveries[leaseID.item] = leaseID.delivery
+            ackTimes.append((leaseID.item, now))
+            writes.append(.acked(id: leaseID.item, delivery: leaseID.delivery, at: now))
             result.accepted += 1
+            newlyAcked += 1
         }
-        counters.acked += Int64(result.accepted)
-        if result.accepted > 0 { writes.append(.counters(counters)) }
+        counters.acked += newlyAcked
+        if newlyAcked > 0 { writes.append(.counters(counters)) }
         return result
     }
 
@@ -90,7 +100,7 @@ extension QueueState {
     public mutating func renew(_ leaseID: LeaseID, lease: Duration? = nil, now: Timestamp,
                                writes: inout [QueueWrite]) throws -> Timestamp {
         let length = lease ?? configuration.defaultLease
-        guard length > .zero else { throw ServiceError(.invalidArgument, "a lease must be longer than zero") }
+        guard length > .zero else { throw RuntimeError(.invalidArgument, "a lease must be longer than zero") }
         expireLeases(now: now, writes: &writes)
         if let error = checkHeld(leaseID) { throw error }
         let until = now.advanced(by: length)
@@ -115,16 +125,27 @@ extension QueueState {
             counters.expired += Int64(expired)
             writes.append(.counters(counters))
         }
+        let horizon = now.advanced(by: .zero - configuration.ackMemory)
+        var forgotten = false
+        while let oldest = ackTimes.first, oldest.at < horizon {
+            ackTimes.removeFirst()
+            ackedDeliveries[oldest.id] = nil
+            forgotten = true
+        }
+        if forgotten { writes.append(.purgeAcked(before: horizon)) }
         return expired
     }
 
     /// Why `leaseID` is not held now, or nil when it is.
-    func checkHeld(_ leaseID: LeaseID) -> ServiceError? {
+    func checkHeld(_ leaseID: LeaseID) -> RuntimeError? {
         guard let item = items[leaseID.item], item.deliveries >= leaseID.delivery else {
-            return ServiceError(.unknownLease, "lease \(leaseID) is unknown: its item was already acked or never existed; nothing to do")
+            if ackedDeliveries[leaseID.item] != nil {
+                return RuntimeError(.expiredLease, "lease \(leaseID) is no longer held: the item was delivered again and acked under another lease; do not act on it again")
+            }
+            return RuntimeError(.unknownLease, "lease \(leaseID) is unknown: its item was already acked or never existed; nothing to do")
         }
         guard item.deliveries == leaseID.delivery, item.leasedUntil != nil else {
-            return ServiceError(.expiredLease, "lease \(leaseID) is no longer held: it ran out or was given back, and the item will be delivered again; use a longer lease (--lease) or renew it while working")
+            return RuntimeError(.expiredLease, "lease \(leaseID) is no longer held: it ran out or was given back, and the item will be delivered again; use a longer lease (--lease) or renew it while working")
         }
         return nil
     }

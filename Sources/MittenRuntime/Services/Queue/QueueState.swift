@@ -8,8 +8,11 @@ public enum QueueWrite: Sendable, Hashable {
     case lease(id: Int64, deliveries: Int, until: Timestamp)
     /// The item is ready again on `lane` at `position` (a nack, an expired lease, a dead letter).
     case ready(id: Int64, lane: QueueLane, position: Int64)
-    /// The item was acked.
-    case delete(id: Int64)
+    /// The item was acked by its delivery `delivery` at `at` (kept as a tombstone
+    /// without its body, so that a repeated ack of the same lease is recognised).
+    case acked(id: Int64, delivery: Int, at: Timestamp)
+    /// Tombstones of acks before `before` are no longer needed.
+    case purgeAcked(before: Timestamp)
     /// The queue's lifetime counters.
     case counters(QueueCounters)
 }
@@ -43,9 +46,13 @@ public struct QueueItemRecord: Sendable, Hashable {
     public var deliveries: Int
     /// When its current lease runs out, or nil when it is ready.
     public var leasedUntil: Timestamp?
+    /// When it was acked (a tombstone), or nil while it is in the queue.
+    public var ackedAt: Timestamp?
 
     /// Creates a record.
-    public init(id: Int64, lane: QueueLane, position: Int64, body: [UInt8], deliveries: Int, leasedUntil: Timestamp?) {
+    public init(id: Int64, lane: QueueLane, position: Int64, body: [UInt8], deliveries: Int, leasedUntil: Timestamp?,
+                ackedAt: Timestamp? = nil) {
+        self.ackedAt = ackedAt
         self.id = id
         self.lane = lane
         self.position = position
@@ -66,6 +73,9 @@ public struct QueueState: Sendable {
         public var defaultLease: Duration = .seconds(30)
         /// Deliveries after which an item that is not acked goes to the dead-letter lane (5).
         public var maximumDeliveries: Int = 5
+        /// How long an ack is remembered, so that acking the same lease again (a retry
+        /// after a lost answer) succeeds instead of being refused (10 minutes).
+        public var ackMemory: Duration = .seconds(600)
         /// Creates the defaults.
         public init() {}
     }
@@ -84,6 +94,9 @@ public struct QueueState: Sendable {
     var ready: [QueueLane: CircularBuffer<Int64>] = [.main: [], .dead: []]
     var leasedCount: [QueueLane: Int] = [.main: 0, .dead: 0]
     var leases = LeaseHeap()
+    /// Recently acked items: their acking delivery, and the ack times in order for pruning.
+    var ackedDeliveries: [Int64: Int] = [:]
+    var ackTimes = CircularBuffer<(id: Int64, at: Timestamp)>()
     var nextID: Int64 = 1
     var nextTail: Int64 = 0
     var nextHead: Int64 = -1
@@ -100,7 +113,14 @@ public struct QueueState: Sendable {
         self.configuration = configuration
         self.counters = counters
         var readyRecords: [QueueItemRecord] = []
+        var tombstones: [(id: Int64, at: Timestamp)] = []
         for record in records {
+            nextID = max(nextID, record.id + 1)
+            if let ackedAt = record.ackedAt {
+                ackedDeliveries[record.id] = record.deliveries
+                tombstones.append((record.id, ackedAt))
+                continue
+            }
             items[record.id] = Item(lane: record.lane, position: record.position, body: record.body,
                                     deliveries: record.deliveries, leasedUntil: record.leasedUntil)
             nextID = max(nextID, record.id + 1)
@@ -113,6 +133,7 @@ public struct QueueState: Sendable {
                 readyRecords.append(record)
             }
         }
+        for tombstone in tombstones.sorted(by: { $0.at < $1.at }) { ackTimes.append(tombstone) }
         for record in readyRecords.sorted(by: { $0.position < $1.position }) {
             ready[record.lane, default: []].append(record.id)
         }

@@ -8,8 +8,9 @@ final class QueueStorage: Sendable {
         """
         CREATE TABLE IF NOT EXISTS items (
             id INTEGER PRIMARY KEY, lane INTEGER NOT NULL, position INTEGER NOT NULL,
-            body BLOB NOT NULL, deliveries INTEGER NOT NULL DEFAULT 0, leased_until INTEGER)
+            body BLOB NOT NULL, deliveries INTEGER NOT NULL DEFAULT 0, leased_until INTEGER, acked_at INTEGER)
         """,
+        "CREATE INDEX IF NOT EXISTS items_acked ON items (acked_at) WHERE acked_at IS NOT NULL",
         "CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
     ]
 
@@ -29,13 +30,15 @@ final class QueueStorage: Sendable {
         do {
             return try database.read { db in
                 var records: [QueueItemRecord] = []
-                let rows = try Row.fetchCursor(db, sql: "SELECT id, lane, position, body, deliveries, leased_until FROM items")
+                let rows = try Row.fetchCursor(db, sql: "SELECT id, lane, position, body, deliveries, leased_until, acked_at FROM items")
                 while let row = try rows.next() {
                     let body: Data = row[3]
                     let until: Int64? = row[5]
+                    let acked: Int64? = row[6]
                     records.append(QueueItemRecord(
                         id: row[0], lane: QueueLane(rawValue: row[1]) ?? .main, position: row[2],
-                        body: [UInt8](body), deliveries: row[4], leasedUntil: until.map(Timestamp.init(milliseconds:))))
+                        body: [UInt8](body), deliveries: row[4], leasedUntil: until.map(Timestamp.init(milliseconds:)),
+                        ackedAt: acked.map(Timestamp.init(milliseconds:))))
                 }
                 var counters = QueueCounters()
                 for row in try Row.fetchAll(db, sql: "SELECT key, value FROM counters") {
@@ -73,8 +76,12 @@ final class QueueStorage: Sendable {
                     case .ready(let id, let lane, let position):
                         try db.cachedStatement(sql: "UPDATE items SET lane = ?, position = ?, leased_until = NULL WHERE id = ?")
                             .execute(arguments: [lane.rawValue, position, id])
-                    case .delete(let id):
-                        try db.cachedStatement(sql: "DELETE FROM items WHERE id = ?").execute(arguments: [id])
+                    case .acked(let id, let delivery, let at):
+                        try db.cachedStatement(sql: "UPDATE items SET acked_at = ?, deliveries = ?, body = x'', leased_until = NULL WHERE id = ?")
+                            .execute(arguments: [at.milliseconds, delivery, id])
+                    case .purgeAcked(let before):
+                        try db.cachedStatement(sql: "DELETE FROM items WHERE acked_at IS NOT NULL AND acked_at < ?")
+                            .execute(arguments: [before.milliseconds])
                     case .counters(let counters):
                         guard index == lastCounters else { continue }
                         let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO counters (key, value) VALUES (?, ?)")

@@ -74,7 +74,7 @@ public struct LeaseBatchResult: Hashable, Sendable, Codable {
     public struct Refusal: Hashable, Sendable, Codable {
         /// The lease.
         public var lease: LeaseID
-        /// The error code (``ServiceError/Code-swift.struct``'s wire name).
+        /// The error code (``RuntimeError/Code-swift.struct``'s wire name).
         public var code: String
         /// What happened and what to do.
         public var message: String

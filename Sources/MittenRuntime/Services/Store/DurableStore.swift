@@ -56,7 +56,7 @@ public actor DurableStore {
     /// Up to `limit` entries with keys larger than `after`; with `wait`, waits up to
     /// that long for one to be appended when there is none yet.
     public func read(after: Int64 = 0, limit: Int = 100, wait: Duration = .zero) async throws -> [StoreEntry] {
-        guard limit > 0 else { throw ServiceError(.invalidArgument, "read needs a positive limit, got \(limit)") }
+        guard limit > 0 else { throw RuntimeError(.invalidArgument, "read needs a positive limit, got \(limit)") }
         let deadline = clock.now.advanced(by: wait)
         while true {
             if let failure = committer.failure { throw failure }
