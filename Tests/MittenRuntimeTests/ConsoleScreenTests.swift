@@ -44,8 +44,8 @@ import Testing
         Echo-0   50  vm-1            0    5000   1m15s         3
 
         Queue
-        Name        PID  Hostname  OS Reqs  RSS KB  Uptime  Items  Leased  Dead  Items/s  Dead/s
-        Queue-jobs   31  vm-1            0    7000   1m15s  12345       1     0     -2.5       -
+        Name        PID  Hostname  OS Reqs  RSS KB  Uptime  Items  Leased  Dead  Items/s
+        Queue-jobs   31  vm-1            0    7000   1m15s  12345       1     0     -2.5
 
         Mutex
         Name           PID  Hostname  OS Reqs  RSS KB  Uptime  Locked  Holder
@@ -61,7 +61,7 @@ import Testing
         ])
         let plain = ConsoleScreen.plain(frame)
         #expect(plain.contains("Queue  (1 lost)\n"))
-        #expect(plain.contains("Queue-b   31  vm-1            0    7000   1m15s     22       1     0        -       -  lost 12s\n"))
+        #expect(plain.contains("Queue-b   31  vm-1            0    7000   1m15s     22       1     0        -  lost 12s\n"))
         let screen = ConsoleScreen.render(frame, width: 200, height: 10, scroll: 0, colour: true)
         #expect(screen.lines.contains { $0.hasPrefix("\u{1B}[90mQueue-b") && $0.hasSuffix("\u{1B}[0m") })
         #expect(!screen.lines.contains { $0.hasPrefix("\u{1B}[90mQueue-a") })

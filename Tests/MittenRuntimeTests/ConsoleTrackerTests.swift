@@ -45,7 +45,7 @@ import Testing
     }
 
     @Test func rateTitlesSkipColumnsTheServiceReports() {
-        #expect(RateTracker.rateTitles(kind: "Queue", reported: ["Items", "Delta", "Items/s", "Leased", "Dead"]) == ["Dead/s"])
+        #expect(RateTracker.rateTitles(kind: "Queue", reported: ["Items", "Delta", "Items/s", "Leased", "Dead", "Acked"]) == ["Acked/s"])
         #expect(RateTracker.rateTitles(kind: "Statistics", reported: ["Items", "Mean", "StdDev"]) == ["Items/s"])
         #expect(RateTracker.rateTitles(kind: "Echo", reported: []) == [])
     }

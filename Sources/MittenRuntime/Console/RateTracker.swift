@@ -7,7 +7,7 @@
 public struct RateTracker: Sendable {
     /// Counter columns by kind.
     public static let rated: [String: [String]] = [
-        "Queue": ["Items", "Acked", "Pushed", "Dead"],
+        "Queue": ["Items", "Acked", "Pushed"],
         "Statistics": ["Items"],
         "Registry": ["Registered", "Expired"],
         "Store": ["Entries", "Items"],
