@@ -51,19 +51,36 @@ import Testing
 
         let controlTask = try await ConsoleFixtures.startControl(at: control, secret: secret, secretFile: secretFile, directory: directory, binary: binary)
         defer { controlTask.cancel() }
-        let (statisticsServer, statistics) = try await ConsoleFixtures.startStatistics(name: "latency", control: control, secret: secret)
+        let (statisticsServer, statisticsClient) = try await ConsoleFixtures.startHosted(kind: "Statistics", name: "latency", control: control, secret: secret, directory: directory)
+        let statistics = StatisticsClient(client: statisticsClient)
         try await statistics.add([1, 2, 3])
-        let first = try await tmux.wait(for: "Control, the registry and Statistics-latency with 3 items") { screen in
+        let (queueServer, queueClient) = try await ConsoleFixtures.startHosted(kind: "Queue", name: "jobs", control: control, secret: secret, directory: directory)
+        defer { Task { await queueServer.close() } }
+        let queue = QueueClient(client: queueClient)
+        _ = try await queue.push(["a", "b"])
+        let first = try await tmux.wait(for: "Control, the registry, Queue-jobs with 2 items and Statistics-latency with 3") { screen in
             screen.contains("Mitten-control") && screen.contains("Registry ") && Self.row(screen, "Statistics-latency")?[6] == "3"
+                && Self.row(screen, "Queue-jobs")?[6] == "2"
         }
         let lines = first.split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.first?.hasPrefix("mitten console · control \(control)") == true)
         #expect(lines.firstIndex { $0 == "Control" }! < lines.firstIndex { $0.hasPrefix("Registry") }!)
-        #expect(lines.firstIndex { $0.hasPrefix("Registry") }! < lines.firstIndex { $0 == "Statistics" }!)
+        #expect(lines.firstIndex { $0.hasPrefix("Registry") }! < lines.firstIndex { $0 == "Queue" }!)
+        #expect(lines.firstIndex { $0 == "Queue" }! < lines.firstIndex { $0 == "Statistics" }!)
 
-        // The count changes on screen when values are added.
+        // The counts change on screen when items are pushed and values added.
+        _ = try await queue.push((0..<40).map { "item-\($0)" })
         try await statistics.add(Array(repeating: 5, count: 9))
-        _ = try await tmux.wait(for: "12 items") { Self.row($0, "Statistics-latency")?[6] == "12" }
+        _ = try await tmux.wait(for: "42 queued items and 12 statistics items") { screen in
+            Self.row(screen, "Queue-jobs")?[6] == "42" && Self.row(screen, "Statistics-latency")?[6] == "12"
+        }
+        // Popping and acking moves the Acked column and the console's own Acked/s rate.
+        let popped = try await queue.pop(limit: 10)
+        _ = try await queue.ack(popped.map(\.lease))
+        _ = try await tmux.wait(for: "10 acked") { screen in
+            guard let row = Self.row(screen, "Queue-jobs") else { return false }
+            return row[6] == "32" && row.contains("10")
+        }
 
         // A narrow, short terminal: lines cut with an ellipsis, footer on the last row.
         try tmux.resize(width: 50, height: 8)
@@ -133,8 +150,9 @@ import Testing
         let control = WireAddress(host: "127.0.0.1", port: try ConsoleFixtures.freePort())
         let controlTask = try await ConsoleFixtures.startControl(at: control, secret: secret, secretFile: secretFile, directory: directory, binary: binary)
         defer { controlTask.cancel() }
-        let (server, statistics) = try await ConsoleFixtures.startStatistics(name: "once", control: control, secret: secret)
+        let (server, client) = try await ConsoleFixtures.startHosted(kind: "Statistics", name: "once", control: control, secret: secret, directory: directory)
         defer { Task { await server.close() } }
+        let statistics = StatisticsClient(client: client)
         try await statistics.add([2, 4])
 
         let plain = try run(["console", "--once", "--control", control.description])

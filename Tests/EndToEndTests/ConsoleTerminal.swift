@@ -107,14 +107,17 @@ enum ConsoleFixtures {
         return task
     }
 
-    /// Hosts a Statistics service in this process and registers it as `Statistics-NAME`.
-    static func startStatistics(name: String, control: WireAddress, secret: ClusterSecret) async throws -> (WireServer, StatisticsClient) {
-        let statistics = StatisticsService(name: name)
-        var wire = statistics.wireService
-        wire.on("describe", WireEmpty.self) { _ in await statistics.describe() }
+    /// Hosts shared service `kind`/`name` in this process (as `mitten service` would in
+    /// its own) and registers it as `KIND-NAME`; returns its server and a client of it.
+    static func startHosted(kind: String, name: String, control: WireAddress, secret: ClusterSecret, directory: String) async throws -> (WireServer, WireClient) {
+        let kind = try ServiceKind.named(kind)
+        let context = ServiceKind.Context(name: name, dataDirectory: directory + "/data", control: control, secret: secret, logger: logger)
+        let hosted = try await kind.make(context)
+        var wire = hosted.wireService
+        wire.on("describe", WireEmpty.self) { _ in await hosted.describe() }
         let server = try await WireServer.bind(services: [wire], secret: secret, logger: logger)
         let registry = RegistryClient(client: WireClient(address: control, secret: secret, logger: logger))
-        try await registry.register(RegistryEntry(name: "Statistics-\(name)", address: server.address, description: StatisticsService.kindName), ttl: .seconds(600))
-        return (server, StatisticsClient(client: WireClient(address: server.address, secret: secret, logger: logger)))
+        try await registry.register(RegistryEntry(name: kind.entryName(name), address: server.address, description: kind.name), ttl: .seconds(600))
+        return (server, WireClient(address: server.address, secret: secret, logger: logger))
     }
 }

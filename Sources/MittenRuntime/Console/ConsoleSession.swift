@@ -56,7 +56,10 @@ public struct ConsoleSession: Sendable {
             while true {
                 let count = read(STDIN_FILENO, &buffer, buffer.count)
                 if count < 0, errno == EINTR { continue }
-                guard count > 0 else { return continuation.yield(.quit) }
+                guard count > 0 else {
+                    continuation.yield(.quit)
+                    return
+                }
                 let keys = ConsoleKey.parse(Array(buffer[0..<count]))
                 if !keys.isEmpty { continuation.yield(.keys(keys)) }
             }
@@ -85,7 +88,7 @@ public struct ConsoleSession: Sendable {
             scroll = output.scroll
             page = output.bodyHeight
             count = output.bodyCount
-            terminal.write(ConsoleScreen.terminalFrame(output.lines))
+            terminal.put(ConsoleScreen.terminalFrame(output.lines))
         }
         draw()
         for await event in events {

@@ -8,7 +8,7 @@ public final class RawTerminal: @unchecked Sendable {
     private let input: Int32
     private let output: Int32
     private var saved = termios()
-    private var restored = false
+    private var restored = true
     private let lock = NSLock()
 
     /// Switches `input`/`output` (stdin/stdout by default) to the console's mode.
@@ -27,15 +27,16 @@ public final class RawTerminal: @unchecked Sendable {
             cc[Int(VTIME)] = 0
         }
         tcsetattr(input, TCSAFLUSH, &raw)
-        write("\u{1B}[?1049h\u{1B}[?25l\u{1B}[H\u{1B}[2J")
+        restored = false
+        put("\u{1B}[?1049h\u{1B}[?25l\u{1B}[H\u{1B}[2J")
     }
 
     /// Writes `text` in one piece (looping only over partial writes).
-    public func write(_ text: String) {
+    public func put(_ text: String) {
         var bytes = Array(text.utf8)
         var offset = 0
         while offset < bytes.count {
-            let written = bytes.withUnsafeMutableBytes { Foundation.write(output, $0.baseAddress! + offset, $0.count - offset) }
+            let written = bytes.withUnsafeMutableBytes { write(output, $0.baseAddress! + offset, $0.count - offset) }
             if written < 0 {
                 if errno == EINTR { continue }
                 return
@@ -51,7 +52,7 @@ public final class RawTerminal: @unchecked Sendable {
         defer { lock.unlock() }
         guard !restored else { return }
         restored = true
-        write("\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l")
+        put("\u{1B}[0m\u{1B}[?25h\u{1B}[?1049l")
         tcsetattr(input, TCSAFLUSH, &saved)
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import Prometheus
 
 /// Turns service descriptions and wire call counts into Prometheus text format (via

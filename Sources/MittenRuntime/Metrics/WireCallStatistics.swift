@@ -41,6 +41,6 @@ public final class WireCallStatistics: Sendable {
 
     /// Every count so far, sorted by service and method.
     public func snapshot() -> [(key: Key, count: Count)] {
-        counts.withLock { $0.map { ($0.key, $0.value) } }.sorted { $0.key < $1.key }
+        counts.withLock { counts in counts.map { (key: $0.key, count: $0.value) } }.sorted { $0.key < $1.key }
     }
 }
