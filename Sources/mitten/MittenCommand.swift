@@ -2,13 +2,13 @@ import ArgumentParser
 import MittenRuntime
 
 /// The root of the `mitten` command line. Each subcommand lives in its own file as
-/// `extension MittenCommand { struct X }`; logic lives in the libraries.
-@main
+/// `extension MittenCommand { struct X }`; logic lives in the libraries. The process
+/// entry point is ``MittenMain`` (it installs NIO as the global executor first).
 struct MittenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mitten",
         abstract: "Provision clusters of VMs on OpenStack and run distributed batch work on them.",
         version: MittenRuntime.version,
-        subcommands: [Version.self, Storage.self]
+        subcommands: [Startup.self, Status.self, Stat.self, Storage.self, Version.self, Worker.self, ServiceCommand.self]
     )
 }
