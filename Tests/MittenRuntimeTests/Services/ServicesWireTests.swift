@@ -50,7 +50,7 @@ import Testing
         let stats = try await queue.stats()
         #expect(stats.items == 2 && stats.leased == 2 && stats.acked == 1 && stats.pushed == 3)
         let description = try await hosted.client.call(service: QueueService.kindName, method: "describe", WireEmpty(), as: ServiceDescription.self)
-        #expect(description.columns.map(\.title) == ["Items", "Delta", "Items/s", "Leased", "Dead"])
+        #expect(description.columns.map(\.title) == ["Items", "Delta", "Items/s", "Leased", "Dead", "Acked"])
         await tearDown(hosted)
     }
 
@@ -67,10 +67,10 @@ import Testing
     @Test func mutexStaleTokenRefusedOverTheWire() async throws {
         let hosted = try await host { try MutexService(context: $0) }
         let mutex = MutexClient(client: hosted.client)
-        let first = try #require(try await mutex.lock(owner: "a", lease: .milliseconds(200)))
+        let first = try #require(try await mutex.lock(owner: "a", lease: .seconds(2)))
         #expect(try await mutex.tryLock(owner: "b") == nil)
-        try await Task.sleep(for: .milliseconds(400))
-        let second = try #require(try await mutex.lock(owner: "b", lease: .seconds(30)))
+        // A blocking lock gets it once the first lease runs out (nobody renews it).
+        let second = try #require(try await mutex.lock(owner: "b", lease: .seconds(30), wait: .seconds(20)))
         #expect(second.token > first.token)
         await #expect { try await mutex.unlock(token: first.token) } throws: { ($0 as? RuntimeError)?.code == .staleToken }
         #expect(try await mutex.status().holder?.owner == "b")
