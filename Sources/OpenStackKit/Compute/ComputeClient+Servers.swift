@@ -17,14 +17,14 @@ extension ComputeClient {
         }
         let body = try OpenStackClient.encode(request)
         do {
-            return try await decode(CreatedServerEnvelope.self, .POST, "/servers", body: body).server
+            return try await decode(CreatedServerEnvelope.self, "/servers", method: .POST, body: body).server
         } catch let error as OpenStackError where recoverByName && Self.mayHaveReachedServer(error) {
             client.logger.debug("server create outcome unknown; looking it up by name",
                                 metadata: ["openstack.compute.server": "\(request.server.name)"])
             if let existing = try await servers(named: .exactly(request.server.name)).first {
                 return CreatedServer(id: existing.id)
             }
-            return try await decode(CreatedServerEnvelope.self, .POST, "/servers", body: body).server
+            return try await decode(CreatedServerEnvelope.self, "/servers", method: .POST, body: body).server
         }
     }
 

@@ -49,7 +49,7 @@ public struct ComputeClient: Sendable {
         }
     }
 
-    func decode<T: Decodable>(_ type: T.Type, _ method: HTTPMethod = .GET, _ path: String, query: [(String, String)] = [],
+    func decode<T: Decodable>(_ type: T.Type, _ path: String, method: HTTPMethod = .GET, query: [(String, String)] = [],
                               body: [UInt8]? = nil, isIdempotent: Bool? = nil) async throws -> T {
         let response = try await send(method, path, query: query, body: body, isIdempotent: isIdempotent)
         return try OpenStackClient.decode(type, from: response, service: Self.service)
@@ -98,7 +98,7 @@ public struct ComputeClient: Sendable {
         } catch let error as OpenStackError where error.status == 404 {}
         var keypair = Keypair(name: name, publicKey: publicKey)
         if let version = try await microversion(), version >= .keypairType { keypair.type = "ssh" }
-        let created = try await decode(KeypairEnvelope.self, .POST, "/os-keypairs",
+        let created = try await decode(KeypairEnvelope.self, "/os-keypairs", method: .POST,
                                        body: OpenStackClient.encode(KeypairEnvelope(keypair: keypair))).keypair
         try Self.checkFingerprint(created, expected: local)
         return created
@@ -117,7 +117,7 @@ public struct ComputeClient: Sendable {
         let group = (version ?? ComputeMicroversion(2, 1)) >= .serverGroupPolicy
             ? ServerGroupCreateRequest.Group(name: name, policy: policy)
             : ServerGroupCreateRequest.Group(name: name, policies: [policy])
-        return try await decode(ServerGroupEnvelope.self, .POST, "/os-server-groups",
+        return try await decode(ServerGroupEnvelope.self, "/os-server-groups", method: .POST,
                                 body: OpenStackClient.encode(ServerGroupCreateRequest(serverGroup: group))).serverGroup
     }
 
