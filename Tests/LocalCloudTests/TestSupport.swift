@@ -89,7 +89,7 @@ private func runBlocking(_ arguments: [String], environment: [String: String]?) 
     process.arguments = Array(arguments.dropFirst())
     if let environment { process.environment = environment }
     let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("lc-err-\(randomHex(6))")
-    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
     defer { try? FileManager.default.removeItem(at: errURL) }
     let out = Pipe()
     process.standardOutput = out

@@ -60,11 +60,11 @@ enum NeutronWire {
         return body
     }
 
-    static let extensions: [[String: Any]] = [
+    static var extensions: [[String: Any]] { [
         ("security-group", "security-group"), ("external-net", "Neutron external network"), ("router", "Neutron L3 Router"),
         ("quotas", "Quota management support"), ("port-security", "Port Security"), ("standard-attr-description", "standard-attr-description"),
         ("project-id", "project_id field enabled"),
-    ].map { ["alias": $0.0, "name": $0.1, "description": $0.1, "updated": "2020-01-01T00:00:00-00:00", "links": [Any]()] }
+    ].map { ["alias": $0.0, "name": $0.1, "description": $0.1, "updated": "2020-01-01T00:00:00-00:00", "links": [Any]()] } }
 
     /// Keeps the items whose top-level fields equal every filter in the query (Neutron's
     /// `?name=x&router:external=true` filtering); paging and field selection keys are ignored.

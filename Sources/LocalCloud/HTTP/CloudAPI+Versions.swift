@@ -15,7 +15,7 @@ extension CloudAPI {
         case (.network, 1) where request.path[0] == "v2.0":
             let names = ["networks", "subnets", "ports", "security-groups", "security-group-rules", "floatingips"]
             return .object(["resources": names.map { ["name": $0, "collection": $0, "links": [["href": "\(base)/network/v2.0/\($0)", "rel": "self"]]] }])
-        case (.image, 0), (.image, 1) where request.path[0] == "versions":
+        case (.image, 0), (.image, 1) where request.path.first == "versions":
             let versions = ["v2.16", "v2.15", "v2.9", "v2.0"].enumerated().map { index, id in
                 ["id": id, "status": index == 0 ? "CURRENT" : "SUPPORTED", "links": [["href": "\(base)/image/v2/", "rel": "self"]]]
             }

@@ -124,8 +124,8 @@ actor ServerRuntime {
             case .rebuild, .reboot:
                 ProcessControl.terminate(serverID: server.id, groups: server.processes.groups, grace: 1)
                 startBoot(server.id)
-            case .adopt(let restartSSHD):
-                if restartSSHD { await restartSSHD(server) }
+            case .adopt(let sshdDied):
+                if sshdDied { await restartSSHD(server) }
             }
         }
     }
