@@ -8,6 +8,6 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mitten-bench",
         abstract: "Measure mitten: prints figures, asserts nothing.",
-        subcommands: [Storage.self, StorageTransfer.self, ServicesCore.self, Keystone.self, SSH.self]
+        subcommands: [Storage.self, StorageTransfer.self, ServicesCore.self, W2.self, W2Worker.self, MutexRoundTrips.self, Keystone.self, SSH.self]
     )
 }

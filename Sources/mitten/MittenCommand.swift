@@ -9,6 +9,6 @@ struct MittenCommand: AsyncParsableCommand {
         commandName: "mitten",
         abstract: "Provision clusters of VMs on OpenStack and run distributed batch work on them.",
         version: MittenRuntime.version,
-        subcommands: [Version.self, Storage.self, Cluster.self]
+        subcommands: [Version.self, Storage.self, QueueCommand.self, MutexCommand.self, StoreCommand.self, Cloud.self, Cluster.self, Console.self]
     )
 }

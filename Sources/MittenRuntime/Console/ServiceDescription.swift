@@ -24,7 +24,7 @@ public struct ServiceDescription: Codable, Sendable, Equatable {
         case integer(Int)
         /// A real number shown with `digits` decimals.
         case number(Double, digits: Int)
-        /// A checkbox (`[x]` or `[ ]`).
+        /// A checkbox (`☑` or `☐`, as the original showed it).
         case check(Bool)
     }
 

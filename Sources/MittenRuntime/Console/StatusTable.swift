@@ -4,53 +4,61 @@ public enum StatusTable {
     /// Renders every description, grouped by kind (Control, Registry, then by name).
     public static func render(_ descriptions: [ServiceDescription]) -> String {
         let groups = Dictionary(grouping: descriptions, by: \.kind)
-        let order = groups.keys.sorted { rank($0) == rank($1) ? $0 < $1 : rank($0) < rank($1) }
+        let order = groups.keys.sorted(by: ordered)
         return order.map { kind in
             renderGroup(groups[kind]!.sorted { $0.name < $1.name })
         }.joined(separator: "\n")
     }
 
-    private static func rank(_ kind: String) -> Int {
+    /// Display order of kinds: Control, the registry, task groups (any kind that is not
+    /// a shared service), then queues, mutexes, statistics and stores.
+    public static func rank(_ kind: String) -> Int {
         switch kind {
         case "Control": 0
         case "Registry": 1
+        case "Queue": 3
+        case "Mutex": 4
+        case "Statistics": 5
+        case "Store": 6
         default: 2
         }
+    }
+
+    /// Whether kind `a` is shown before kind `b`.
+    public static func ordered(_ a: String, _ b: String) -> Bool {
+        rank(a) == rank(b) ? a < b : rank(a) < rank(b)
     }
 
     /// Renders one group that shares a kind (and so its per-kind columns).
     public static func renderGroup(_ rows: [ServiceDescription]) -> String {
         guard let first = rows.first else { return "" }
+        let table = cells(rows)
+        let lines = [first.kind] + TableLayout.lines(titles: table.titles, rows: table.rows)
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The titles and cells of one group: Name, PID, Hostname, OS Reqs, RSS KB, Uptime,
+    /// Restarts (when any row counts them), then the first row's per-kind columns.
+    public static func cells(_ rows: [ServiceDescription]) -> (titles: [String], rows: [[TableCell]]) {
+        guard let first = rows.first else { return ([], []) }
         var titles = ["Name", "PID", "Hostname", "OS Reqs", "RSS KB", "Uptime"]
         let hasRestarts = rows.contains { $0.restarts != nil }
         if hasRestarts { titles.append("Restarts") }
-        titles += first.columns.map(\.title)
-        let cells: [[(String, Bool)]] = rows.map { row in
-            var line: [(String, Bool)] = [
-                (row.name, false), (String(row.pid), true), (row.hostname, false),
-                (String(row.openStackRequests), true), (String(row.rssKB), true), (uptime(row.uptimeSeconds), true),
+        let kindTitles = first.columns.map(\.title)
+        titles += kindTitles
+        let cells: [[TableCell]] = rows.map { row in
+            var line: [TableCell] = [
+                .text(row.name), .number(String(row.pid)), .text(row.hostname),
+                .number(String(row.openStackRequests)), .number(String(row.rssKB)), .number(uptime(row.uptimeSeconds)),
             ]
-            if hasRestarts { line.append((row.restarts.map(String.init) ?? "", true)) }
-            for title in first.columns.map(\.title) {
-                let value = row.columns.first { $0.title == title }?.value
-                line.append(format(value))
+            if hasRestarts { line.append(.number(row.restarts.map(String.init) ?? "")) }
+            for title in kindTitles {
+                let (text, isNumber) = format(row.columns.first { $0.title == title }?.value)
+                line.append(TableCell(text, isNumber: isNumber))
             }
             return line
         }
-        var widths = titles.map(\.count)
-        for line in cells {
-            for (index, cell) in line.enumerated() { widths[index] = max(widths[index], cell.0.count) }
-        }
-        let rightAligned = titles.indices.map { index in cells.allSatisfy { $0[index].1 } }
-        func pad(_ text: String, _ index: Int) -> String {
-            let gap = String(repeating: " ", count: widths[index] - text.count)
-            return rightAligned[index] ? gap + text : text + gap
-        }
-        var lines = ["\(first.kind)", titles.indices.map { pad(titles[$0], $0) }.joined(separator: "  ")]
-        for line in cells {
-            lines.append(line.indices.map { pad(line[$0].0, $0) }.joined(separator: "  "))
-        }
-        return lines.map { $0.trailingSpacesTrimmed }.joined(separator: "\n") + "\n"
+        return (titles, cells)
     }
 
     static func format(_ value: ServiceDescription.Value?) -> (String, Bool) {
@@ -59,7 +67,7 @@ public enum StatusTable {
         case .text(let text): (text, false)
         case .integer(let number): (String(number), true)
         case .number(let number, let digits): (fixed(number, digits: digits), true)
-        case .check(let checked): (checked ? "[x]" : "[ ]", false)
+        case .check(let checked): (checked ? "☑" : "☐", false)
         }
     }
 

@@ -14,9 +14,12 @@ public struct ControlServer: Sendable {
     public var launch: ServiceLauncher.Launch
     /// Grace period for service processes at shutdown.
     public var grace: Duration
+    /// Where to serve Prometheus metrics (`--metrics-port`); nil serves none.
+    public var metrics: WireAddress?
 
     /// Creates a Control server description.
-    public init(address: WireAddress, secret: ClusterSecret, launch: ServiceLauncher.Launch, grace: Duration = .seconds(5)) {
+    public init(address: WireAddress, secret: ClusterSecret, launch: ServiceLauncher.Launch, grace: Duration = .seconds(5), metrics: WireAddress? = nil) {
+        self.metrics = metrics
         self.address = address
         self.secret = secret
         self.launch = launch
@@ -62,9 +65,15 @@ public struct ControlServer: Sendable {
             try? await gracefulShutdown()
             await launcher.stopAll(grace: grace)
         }
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: server), .init(service: launcherService), .init(service: sweeper), .init(service: selfRegistration),
+        ]
+        if let metrics {
+            services.append(.init(service: try await MetricsEndpoint.forControl(at: metrics, control: bound, secret: secret, logger: logger)))
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server), .init(service: launcherService), .init(service: sweeper), .init(service: selfRegistration)],
+                services: services,
                 gracefulShutdownSignals: handlesSignals ? [.sigterm, .sigint] : [],
                 logger: logger
             )

@@ -106,21 +106,26 @@ final class WireServerHandler: ChannelInboundHandler {
         case .inline(let body):
             do {
                 reply(context, .response, frame.callID, try body(frame.payload))
+                WireCallStatistics.shared.record(service: frame.service, method: frame.method, failed: false)
             } catch {
                 reply(context, .error, frame.callID, WireCodec.errorPayload(error))
+                WireCallStatistics.shared.record(service: frame.service, method: frame.method, failed: true)
             }
         case .async(let body):
             let channel = context.channel
             let callID = frame.callID
             let payload = frame.payload
+            let (serviceName, methodName) = (frame.service, frame.method)
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             running[callID] = Task {
                 var out = ByteBuffer()
                 do {
                     let result = try await body(payload)
                     Frame(kind: .response, callID: callID, payload: result).write(to: &out)
+                    WireCallStatistics.shared.record(service: serviceName, method: methodName, failed: false)
                 } catch {
                     Frame(kind: .error, callID: callID, payload: WireCodec.errorPayload(error)).write(to: &out)
+                    WireCallStatistics.shared.record(service: serviceName, method: methodName, failed: true)
                 }
                 let reply = out
                 channel.eventLoop.execute {

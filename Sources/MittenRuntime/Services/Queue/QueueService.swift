@@ -116,6 +116,7 @@ public final class QueueService: HostedService {
             .init("Items/s", .number(stats.ackedPerSecond, digits: 1)),
             .init("Leased", .integer(stats.leased + stats.deadLeased)),
             .init("Dead", .integer(stats.deadReady + stats.deadLeased)),
+            .init("Acked", .integer(Int(stats.acked))),
         ])
     }
 
