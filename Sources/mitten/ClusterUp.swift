@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MittenCluster
+import MittenRuntime
 
 extension MittenCommand.Cluster {
     /// `mitten cluster up`: boot what is missing, bootstrap it, wait for registration.
@@ -13,6 +14,10 @@ extension MittenCommand.Cluster {
         @Flag(help: "Print one JSON object per progress event.") var json = false
         @Option(help: "VMs booted and bootstrapped at the same time.") var concurrency = 10
         @Option(help: "SSH port of the VMs.") var sshPort = 22
+        @Option(help: "What to wait for after the bootstrap: workers (every VM registered with Control), control, or none.")
+        var waitFor: WaitTarget = .workers
+
+        enum WaitTarget: String, ExpressibleByArgument, CaseIterable { case workers, control, none }
 
         func run() async throws {
             let spec = try options.load()
@@ -22,13 +27,23 @@ extension MittenCommand.Cluster {
             var configuration = Provisioner<ContinuousClock>.Configuration(binaryPath: CommandLine.executablePath)
             configuration.keepFailed = keepFailed
             configuration.concurrency = max(1, concurrency)
+            let workspace = ClusterWorkspace(cluster: spec.name)
+            let secretPath = workspace.directory + "/secret"
+            _ = try workspace.secret()
+            guard let secret = try ClusterSecret.load(path: secretPath) else { throw ValidationError("cannot read \(secretPath)") }
+            let target = waitFor
+            let watch = RegistrationWatch(secret: secret, clock: ContinuousClock(), logger: logger)
+            let waiter: Provisioner<ContinuousClock>.RegistrationWaiter? = target == .none ? nil : { controlAddress, nodes in
+                let control = nodes.keys.first { spec.role(ofNode: $0) == "Control" } ?? ""
+                let wanted = target == .control ? nodes.filter { $0.key == control } : nodes
+                try await watch.wait(control: control, controlAddress: controlAddress, nodes: wanted)
+            }
             let outcome = try await ClusterConnection.withCloud(spec, logger: logger) { cloud in
                 let provisioner = Provisioner(
                     spec: spec, cloud: cloud,
                     bootstrapper: MittenSSHBootstrapper(user: spec.image.loginUser, privateKeyPath: spec.sshKey.privateKeyPath, port: sshPort, logger: logger),
-                    workspace: ClusterWorkspace(cluster: spec.name), configuration: configuration, clock: ContinuousClock(), logger: logger,
-                    // Registration is checked through the runtime's client once it is in main.
-                    waitForRegistration: nil,
+                    workspace: workspace, configuration: configuration, clock: ContinuousClock(), logger: logger,
+                    waitForRegistration: waiter,
                     progress: { node, phase, note in progress.update(node: node, phase: phase, note: note) }
                 )
                 return try await withInterruptCancellation { try await provisioner.up() }

@@ -114,3 +114,19 @@ import Testing
         }
     }
 }
+
+@Suite struct ExampleClusterFileTests {
+    /// examples/cluster.yaml stays valid (its key path is read from a generated key here).
+    @Test func theExampleParses() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("examples/cluster.yaml").path
+        let spec = try ClusterSpec.parse(try String(contentsOfFile: path, encoding: .utf8), file: path, home: "/home/u") { keyPath in
+            #expect(keyPath == "/home/u/.ssh/id_ed25519.pub")
+            return Fixtures.userKey.publicLine
+        }
+        #expect(spec.cloud == .local)
+        #expect(spec.nodeGroups.map(\.name) == ["Control", "Lister", "Checksummer"])
+        #expect(spec.tasks.map(\.name) == ["Lister", "Checksummer"])
+        #expect(spec.sshKey.privateKeyPath == "/home/u/.ssh/id_ed25519")
+    }
+}

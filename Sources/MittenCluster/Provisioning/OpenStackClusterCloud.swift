@@ -32,7 +32,12 @@ public struct OpenStackClusterCloud: ClusterCloud {
         let flavorList = try await flavors
         var securityGroups: [CloudState.SecurityGroup] = []
         for group in try await groups {
-            let rules = try await group.rules.map { $0 } ?? client.network.securityGroupRules(groupID: group.id)
+            let rules: [SecurityGroupRule]
+            if let embedded = group.rules {
+                rules = embedded
+            } else {
+                rules = try await client.network.securityGroupRules(groupID: group.id)
+            }
             securityGroups.append(.init(id: group.id, name: group.name, rules: rules.filter { $0.direction == "ingress" }.map {
                 .init(protocol: $0.protocol, portMin: $0.portRangeMin, portMax: $0.portRangeMax, remoteIPPrefix: $0.remoteIPPrefix, remoteGroupID: $0.remoteGroupID)
             }))
@@ -86,9 +91,11 @@ public struct OpenStackClusterCloud: ClusterCloud {
     public func createServer(
         _ request: ClusterPlan.BootRequest, userData: RenderedUserData, metadata: [String: String], keyName: String, network: String?
     ) async throws -> String {
-        let networks: ServerCreate.Networks? = if let network {
-            .list([.init(uuid: try await client.network.network(named: network).id)])
-        } else { nil }
+        var networks: ServerCreate.Networks?
+        if let network {
+            let id = try await client.network.network(named: network).id
+            networks = .list([.init(uuid: id)])
+        }
         let created = try await client.compute.createServer(ServerCreateRequest(server: ServerCreate(
             name: request.name, imageRef: request.imageID, flavorRef: request.flavor.id, keyName: keyName,
             securityGroups: request.securityGroups, networks: networks, metadata: metadata, userData: userData.base64

@@ -26,7 +26,7 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
 
     /// Waits until the given VMs' workers registered with Control at the address
     /// (nil: `up` stops once every VM is bootstrapped).
-    public typealias RegistrationWaiter = @Sendable (_ controlAddress: String, _ nodes: [String]) async throws -> Void
+    public typealias RegistrationWaiter = @Sendable (_ controlAddress: String, _ nodes: [String: String]) async throws -> Void
     /// Receives each VM's progress: node, phase, note.
     public typealias ProgressSink = @Sendable (_ node: String, _ phase: NodeLifecycle.Phase, _ note: String?) -> Void
 
@@ -76,8 +76,10 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
         do {
             for action in plan.actions { try await perform(action) }
             let controlAddress: String
+            var addresses: [String: String] = [:]
             if let control = plan.boots.first(where: \.isControl) {
                 let address = try await bringUp(control, controlAddress: nil, ledger: ledger)
+                addresses[control.name] = address
                 controlAddress = "\(address):\(spec.controlPort)"
             } else {
                 guard let control = plan.existingServers.first(where: { spec.role(ofNode: $0.name) == "Control" }),
@@ -87,18 +89,21 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
                 controlAddress = "\(address):\(spec.controlPort)"
             }
             let workers = plan.boots.filter { !$0.isControl }
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            try await withThrowingTaskGroup(of: (String, String).self) { group in
                 var pending = workers[...]
                 func startNext() {
                     guard let next = pending.popFirst() else { return }
-                    group.addTask { _ = try await bringUp(next, controlAddress: controlAddress, ledger: ledger) }
+                    group.addTask { (next.name, try await bringUp(next, controlAddress: controlAddress, ledger: ledger)) }
                 }
                 for _ in 0..<min(configuration.concurrency, workers.count) { startNext() }
-                while try await group.next() != nil { startNext() }
+                while let (name, address) = try await group.next() {
+                    addresses[name] = address
+                    startNext()
+                }
             }
             let nodes = plan.boots.map(\.name)
             if let waitForRegistration {
-                try await waitForRegistration(controlAddress, nodes)
+                try await waitForRegistration(controlAddress, addresses)
                 for node in nodes { progress(node, .registered, nil) }
             }
             return Outcome(plan: plan, controlAddress: controlAddress, booted: nodes, registrationChecked: waitForRegistration != nil)
