@@ -48,7 +48,9 @@ extension BenchCommand {
                     children.append(try environment.spawnBench(["w2-worker", "consume", "--out", output] + common))
                 }
                 var failures = 0
-                for child in children where await child.exitStatus != .exited(0) { failures += 1 }
+                for child in children {
+                    if await child.exitStatus != .exited(0) { failures += 1 }
+                }
                 let seconds = (ContinuousClock.now - start) / .seconds(1)
                 var acked: [UInt32] = []
                 for output in outputs {

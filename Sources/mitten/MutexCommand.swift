@@ -32,32 +32,33 @@ extension MittenCommand {
                     guard let holder = try await mutex.lock(owner: LockOwner.current, lease: lease.duration, wait: wait.duration) else {
                         throw ExitCode(ServiceExit.empty)
                     }
-                    let process = Process()
-                    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                    process.arguments = command
                     var environment = ProcessInfo.processInfo.environment
                     environment["MITTEN_MUTEX_TOKEN"] = "\(holder.token)"
-                    process.environment = environment
-                    try process.run()
-                    let lease = self.lease.duration
+                    // posix_spawn through /usr/bin/env, which finds the command on PATH.
+                    let child = try ChildProcess.spawn(executable: "/usr/bin/env", arguments: command, environment: environment)
+                    let leaseLength = lease.duration
                     let renewer = Task {
                         while !Task.isCancelled {
-                            try await Task.sleep(for: lease / 3)
-                            _ = try await mutex.renew(token: holder.token, lease: lease)
+                            try await Task.sleep(for: leaseLength / 3)
+                            do {
+                                _ = try await mutex.renew(token: holder.token, lease: leaseLength)
+                            } catch {
+                                child.send(SIGTERM)
+                                throw error
+                            }
                         }
                     }
-                    let status: Int32 = await withCheckedContinuation { continuation in
-                        DispatchQueue.global().async {
-                            process.waitUntilExit()
-                            continuation.resume(returning: process.terminationStatus)
-                        }
-                    }
+                    let exit = await child.exitStatus
                     renewer.cancel()
                     if case .failure(let error) = await renewer.result, !(error is CancellationError) {
                         throw error
                     }
                     try await mutex.unlock(token: holder.token)
-                    if status != 0 { throw ExitCode(status) }
+                    switch exit {
+                    case .exited(0): return
+                    case .exited(let code): throw ExitCode(code)
+                    case .signaled(let signal): throw ExitCode(128 + signal)
+                    }
                 }
             }
         }
