@@ -9,9 +9,9 @@ extension MittenCommand {
         static let configuration = CommandConfiguration(
             abstract: "Object storage on OpenStack Swift: list, upload, download, inspect, delete, sign URLs.",
             discussion: """
-            Credentials (v1 auth), first found wins: --auth-url/--user/--key; MITTEN_SWIFT_AUTH_URL,
-            MITTEN_SWIFT_USER, MITTEN_SWIFT_KEY or ST_AUTH, ST_USER, ST_KEY; swift_uri, swift_username
-            (ACCOUNT:USER), swift_key in ~/.power_mitten. Uploads and downloads are streamed and
+            Credentials (v1 auth), first found wins: --auth-url/--user/--key; MITTEN_SWIFT_AUTH_URL, \
+            MITTEN_SWIFT_USER, MITTEN_SWIFT_KEY or ST_AUTH, ST_USER, ST_KEY; swift_uri, swift_username \
+            (ACCOUNT:USER), swift_key in ~/.power_mitten. Uploads and downloads are streamed and \
             checked against Swift's MD5 ETags; files over the threshold become Static Large Objects.
             """,
             subcommands: [List.self, Put.self, Get.self, Stat.self, Remove.self, MakeContainer.self, TempURL.self]
