@@ -97,8 +97,8 @@ struct OpenStackClientTests {
             #expect(associated["fixed_ip_address"] as? String == address)
             #expect(try await cloud.openstack(["floating", "ip", "delete", floatingAddress]).status == 0)
             let limits = try #require(try await cloud.openstackJSON(["limits", "show", "--absolute"]) as? [[String: Any]])
-            // OSC prints the Nova names (`totalCoresUsed`) or humanized ones, depending on its version.
-            let cores = limits.first { ($0["Name"] as? String)?.lowercased().replacingOccurrences(of: " ", with: "") == "totalcoresused" }
+            // OSC 10 prints the SDK names (`total_cores_used`), older ones Nova's (`totalCoresUsed`).
+            let cores = limits.first { ($0["Name"] as? String)?.lowercased().filter { $0 != " " && $0 != "_" } == "totalcoresused" }
             #expect(cores.map { "\($0["Value"] ?? "")" } == "2", "limits: \(limits)")
 
             // Delete: no process of the server is left.
