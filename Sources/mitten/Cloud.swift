@@ -26,13 +26,19 @@ extension MittenCommand.Cloud {
         }
     }
 
-    /// Prints how to reach a running cloud.
+    /// Prints how to reach a running cloud (unbuffered, so a daemon's log has it at once).
     static func printSnippet(_ endpoint: LocalCloud.Endpoint, dataDirectory: URL) {
-        print("mitten local cloud: \(endpoint.baseURL) (pid \(endpoint.pid), data \(dataDirectory.path))\n")
-        print("# environment (password, Keystone v3)")
-        print(endpoint.environmentSnippet)
-        print("\n# clouds.yaml (e.g. ~/.config/openstack/clouds.yaml), then `openstack --os-cloud mitten-local ...`")
-        print(endpoint.cloudsYAMLSnippet)
+        let text = """
+            mitten local cloud: \(endpoint.baseURL) (pid \(endpoint.pid), data \(dataDirectory.path))
+
+            # environment (password, Keystone v3)
+            \(endpoint.environmentSnippet)
+
+            # clouds.yaml (e.g. ~/.config/openstack/clouds.yaml), then `openstack --os-cloud mitten-local ...`
+            \(endpoint.cloudsYAMLSnippet)
+
+            """
+        FileHandle.standardOutput.write(Data(text.utf8))
     }
 
     struct Start: AsyncParsableCommand {
@@ -91,7 +97,6 @@ extension MittenCommand.Cloud {
                 let cloud = LocalCloud(configuration: configuration, dataDirectory: directory, logger: logger)
                 try await cloud.run(handleSignals: true) { endpoint in
                     MittenCommand.Cloud.printSnippet(endpoint, dataDirectory: directory)
-                    fflush(stdout)
                 }
                 return
             }
