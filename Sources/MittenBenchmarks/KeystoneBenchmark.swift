@@ -41,12 +41,12 @@ extension BenchCommand {
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         var next = 0
                         for _ in 0..<max(1, min(concurrency, count)) {
-                            group.addTask { [path] in _ = try await client.send(service: "identity", method: .GET, path: path) }
+                            group.addTask { [path] in _ = try await client.get(service: "identity", path: path) }
                             next += 1
                         }
                         while try await group.next() != nil {
                             if next < count {
-                                group.addTask { [path] in _ = try await client.send(service: "identity", method: .GET, path: path) }
+                                group.addTask { [path] in _ = try await client.get(service: "identity", path: path) }
                                 next += 1
                             }
                         }

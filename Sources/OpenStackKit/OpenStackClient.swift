@@ -89,6 +89,11 @@ public final class OpenStackClient: Sendable {
         }
     }
 
+    /// An authenticated GET of `path` on service `type` (see `send`).
+    public func get(service type: String, path: String, query: [(String, String)] = []) async throws -> OpenStackResponse {
+        try await send(service: type, method: .GET, path: path, query: query)
+    }
+
     /// Sends a request and decodes a JSON answer.
     func decode<T: Decodable>(_ type: T.Type, service: String, method: HTTPMethod = .GET, path: String,
                               query: [(String, String)] = [], body: [UInt8]? = nil, headers: HTTPHeaders = [:],

@@ -80,7 +80,8 @@ struct NovaIntegrationTests {
 
             try await compute.deleteServer(id: created.id)
             try await compute.waitForServerDeletion(id: created.id, policy: ServerWaitPolicy(initialDelay: .milliseconds(500), timeout: .seconds(400)))
-            #expect(try await compute.servers(named: .exactly(prefix + "-1")).isEmpty)
+            let remaining = try await compute.servers(named: .exactly(prefix + "-1")).filter { $0.status != "DELETED" }
+            #expect(remaining.isEmpty)
             try await compute.deleteServerGroup(id: group.id)
             try await compute.deleteKeypair(named: keyName)
         }
