@@ -50,6 +50,12 @@ var targets: [Target] = [
         pkgConfig: "libssh2",
         providers: [.apt(["libssh2-1-dev"])]
     ),
+    // zlib, for gzipping cloud-init user-data that would not fit Nova's limit otherwise.
+    .systemLibrary(
+        name: "CZlib",
+        path: "Sources/CZlib",
+        providers: [.apt(["zlib1g-dev"])]
+    ),
     .target(
         name: "OpenStackKit",
         dependencies: [httpClient, nioCore, nioPosix, nioHTTP1, logging, crypto, yams],
@@ -82,7 +88,7 @@ var targets: [Target] = [
     // SSH bootstrap, and the VM's boot-time role from the metadata service.
     .target(
         name: "MittenCluster",
-        dependencies: ["MittenRuntime", "OpenStackKit", "SwiftStorageKit", "MittenSSH", logging, crypto, yams, mustache],
+        dependencies: ["MittenRuntime", "OpenStackKit", "SwiftStorageKit", "MittenSSH", "CZlib", logging, crypto, yams, mustache],
         swiftSettings: swiftSettings
     ),
     .executableTarget(
@@ -124,7 +130,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "MittenClusterTests",
-        dependencies: ["MittenCluster"],
+        dependencies: ["MittenCluster", "MittenRuntime", yams],
         swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -3,11 +3,14 @@ import ArgumentParser
 /// `mitten-bench`: the project's benchmarks. Each workload is a subcommand in its own
 /// file (`extension BenchCommand { struct X }`) that prints its figures; nothing here
 /// asserts a time. `mitten-bench all` runs every workload that needs no external service.
-@main
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mitten-bench",
         abstract: "Measure mitten: prints figures, asserts nothing.",
-        subcommands: [Storage.self, StorageTransfer.self, ServicesCore.self, Keystone.self, SSH.self]
+        subcommands: [
+            RuntimeAll.self, Ping.self, RegistryNames.self, LookupNames.self, ColdStart.self, IdleMemory.self, StatisticsAdds.self,
+            W2.self, W2Worker.self, MutexRoundTrips.self, ServicesCore.self,
+            Keystone.self, Storage.self, StorageTransfer.self, SSH.self,
+        ]
     )
 }

@@ -43,8 +43,8 @@ extension BenchCommand {
             print("ssh connect+auth+exec (libssh2, loopback, \(rounds) rounds): min \(ms(samples.first)) median \(ms(samples[samples.count / 2])) p90 \(ms(samples[samples.count * 9 / 10])) max \(ms(samples.last))")
 
             let local = lab.directory + "/payload.bin"
-            var generator = SystemRandomNumberGenerator()
-            let payload = Data((0..<megabytes << 20).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
+            guard let random = FileHandle(forReadingAtPath: "/dev/urandom") else { throw ValidationError("cannot read /dev/urandom") }
+            let payload = random.readData(ofLength: megabytes << 20)
             try payload.write(to: URL(fileURLWithPath: local))
             try await SSHSession.withSession(configuration, logger: logger) { session in
                 let start = ContinuousClock.now
@@ -70,7 +70,7 @@ private final class BenchSSHServer {
     let hostKey: SSHPublicKey
     let clientKeyPath: String
     let user: String
-    private let process = Process()
+    private var pid: pid_t = 0
 
     init(sshd: String) throws {
         var template = Array((NSTemporaryDirectory() + "/mitten-bench-ssh-XXXXXX").utf8CString)
@@ -93,17 +93,39 @@ private final class BenchSSHServer {
         ].joined(separator: "\n") + "\n"
         try config.write(toFile: directory + "/sshd_config", atomically: true, encoding: .utf8)
         mkdir("/run/sshd", 0o755)
-        process.executableURL = URL(fileURLWithPath: sshd)
-        process.arguments = ["-D", "-E", directory + "/sshd.log", "-f", directory + "/sshd_config"]
-        try process.run()
+        pid = try Self.spawn([sshd, "-D", "-E", directory + "/sshd.log", "-f", directory + "/sshd_config"])
     }
 
+    /// Kills sshd by its PID, reaps it and removes the directory.
     func stop() {
-        if process.isRunning {
-            kill(process.processIdentifier, SIGTERM)
-            process.waitUntilExit()
+        if pid > 0 {
+            kill(pid, SIGTERM)
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+            pid = 0
         }
         try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    /// posix_spawn with an empty signal mask and default handlers, so SIGTERM stops it.
+    private static func spawn(_ argv: [String]) throws -> pid_t {
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let cArgs = argv.map { strdup($0) } + [nil]
+        defer { cArgs.forEach { free($0) } }
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, argv[0], nil, &attributes, cArgs, environ) == 0 else {
+            throw ValidationError("cannot start \(argv[0]); install openssh-server")
+        }
+        return pid
     }
 
     private static func freePort() throws -> Int {

@@ -47,7 +47,7 @@ struct BenchFailure: Error, CustomStringConvertible {
 
 /// Writes `size` pseudo-random bytes (incompressible, cheap to make) to `url`.
 func writeRandomFile(_ url: URL, size: Int64) throws {
-    FileManager.default.createFile(atPath: url.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: url.path, contents: nil)
     let handle = try FileHandle(forWritingTo: url)
     defer { try? handle.close() }
     var state: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(size)

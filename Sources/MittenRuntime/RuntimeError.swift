@@ -81,6 +81,9 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible, Equatable 
     public var code: Code
     /// What went wrong and what to do, for a person.
     public var message: String
+    /// For errors that came back over the wire: the code name the remote side sent
+    /// (useful when it is a service's own code, such as `lockBusy`).
+    public var remoteCode: String?
 
     /// Creates an error with a code and a message that says what to do.
     public init(_ code: Code, _ message: String) {

@@ -11,16 +11,16 @@ public enum SSHAuthentication: Sendable, CustomStringConvertible {
     /// The ssh-agent at `socketPath`, or at `SSH_AUTH_SOCK` when nil: each ed25519
     /// identity it holds is tried in turn.
     case agent(socketPath: String? = nil)
-    /// The agent when `SSH_AUTH_SOCK` is set and one of its ed25519 identities is
-    /// accepted, else the private key file.
-    case agentThenPrivateKeyFile(path: String)
+    /// The agent at `agentSocketPath` (or `SSH_AUTH_SOCK` when nil) if there is one
+    /// and one of its ed25519 identities is accepted, else the private key file.
+    case agentThenPrivateKeyFile(path: String, agentSocketPath: String? = nil)
 
     /// Names the method and file, never key material.
     public var description: String {
         switch self {
         case .privateKeyFile(let path): "private key file \(path)"
         case .agent(let socketPath): "ssh-agent at \(socketPath ?? "$SSH_AUTH_SOCK")"
-        case .agentThenPrivateKeyFile(let path): "ssh-agent, then private key file \(path)"
+        case .agentThenPrivateKeyFile(let path, let socketPath): "ssh-agent at \(socketPath ?? "$SSH_AUTH_SOCK"), then private key file \(path)"
         }
     }
 }
@@ -33,10 +33,10 @@ extension SSHSession {
             try authenticateWithFile(path)
         case .agent(let socketPath):
             try authenticateWithAgent(socketPath: socketPath)
-        case .agentThenPrivateKeyFile(let path):
-            if ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"].map({ !$0.isEmpty }) == true {
+        case .agentThenPrivateKeyFile(let path, let socketPath):
+            if let agent = socketPath ?? ProcessInfo.processInfo.environment["SSH_AUTH_SOCK"], !agent.isEmpty {
                 do {
-                    try authenticateWithAgent(socketPath: nil)
+                    try authenticateWithAgent(socketPath: agent)
                     return
                 } catch {
                     logger.debug("ssh-agent authentication failed, trying the key file", metadata: ["ssh.reason": "\(error.code)"])

@@ -40,21 +40,33 @@ extension SSHSession {
         guard let channel = libssh2_channel_open_ex(handle, "session", 7, LibSSH2.channelWindowDefault, LibSSH2.channelPacketDefault, nil, 0) else {
             throw failure(.channelFailed, "cannot open a channel to \(configuration.target).")
         }
-        defer { libssh2_channel_free(channel) }
         guard libssh2_channel_process_startup(channel, "exec", 4, command, UInt32(command.utf8.count)) == 0 else {
-            throw failure(.channelFailed, "\(configuration.target) refused to run a command.")
+            let error = failure(.channelFailed, "\(configuration.target) refused to run a command.")
+            libssh2_channel_free(channel)
+            throw error
         }
         libssh2_channel_send_eof(channel)
         var output: [UInt8] = []
         var errors: [UInt8] = []
         libssh2_session_set_blocking(handle, 0)
-        let finished = try readUntilEOF(channel, output: &output, errors: &errors, deadline: deadline)
-        libssh2_session_set_blocking(handle, 1)
+        let finished: Bool
+        do {
+            finished = try readUntilEOF(channel, output: &output, errors: &errors, deadline: deadline)
+        } catch {
+            libssh2_session_set_blocking(handle, 1)
+            libssh2_channel_free(channel)
+            throw error
+        }
         guard finished else {
-            LibSSH2.setTimeout(handle, .seconds(2))
-            libssh2_channel_close(channel)
+            // sshd confirms a close only once the command ends, so do not wait for it:
+            // send the close without blocking and leave the channel to libssh2, which
+            // frees it with the session.
+            _ = libssh2_channel_close(channel)
+            libssh2_session_set_blocking(handle, 1)
             throw MittenSSHError(.timedOut, "the command on \(configuration.target) did not finish within \(timeout); it may still be running there.")
         }
+        libssh2_session_set_blocking(handle, 1)
+        defer { libssh2_channel_free(channel) }
         LibSSH2.setTimeout(handle, max(.milliseconds(1), ContinuousClock.now.duration(to: deadline)))
         libssh2_channel_close(channel)
         libssh2_channel_wait_closed(channel)
@@ -88,7 +100,6 @@ extension SSHSession {
                     } else if count == 0 || count == Int(LIBSSH2_ERROR_EAGAIN) {
                         break
                     } else {
-                        libssh2_session_set_blocking(handle, 1)
                         throw failure(.channelFailed, "reading the command's output from \(configuration.target) failed.")
                     }
                 }
@@ -101,7 +112,7 @@ extension SSHSession {
             var events: Int16 = 0
             if directions & LIBSSH2_SESSION_BLOCK_INBOUND != 0 { events |= Int16(POLLIN) }
             if directions & LIBSSH2_SESSION_BLOCK_OUTBOUND != 0 { events |= Int16(POLLOUT) }
-            _ = TCPConnection.wait(fd: socket, events: events == 0 ? Int16(POLLIN) : events, timeout: min(remaining, .milliseconds(500)))
+            _ = TCPConnection.wait(fd: socket, events: events == 0 ? Int16(POLLIN) : events, timeout: min(remaining, .milliseconds(200)))
         }
     }
 

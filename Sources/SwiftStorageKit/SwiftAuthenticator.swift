@@ -23,6 +23,15 @@ public struct SwiftSession: Sendable, Equatable {
 public protocol SwiftAuthenticator: Sendable {
     /// Obtains a fresh storage URL and token.
     func authenticate(httpClient: HTTPClient, logger: Logger) async throws -> SwiftSession
+
+    /// Swift refused `session`'s token (401): drop any cached credential so that the next
+    /// `authenticate` gets a fresh one. The default does nothing (v1 always asks anew).
+    func sessionRejected(_ session: SwiftSession) async
+}
+
+extension SwiftAuthenticator {
+    /// Does nothing: `authenticate` always obtains a fresh token.
+    public func sessionRejected(_ session: SwiftSession) async {}
 }
 
 /// Swift's v1 authentication: `GET auth_url` with `X-Auth-User: ACCOUNT:USER` and

@@ -137,6 +137,7 @@ extension SwiftStorageClient {
             case .reauthenticateAndRetry:
                 logger.debug("swift token refused, authenticating again", metadata: ["swift.request": "\(request.what)"])
                 await sessions.invalidate(session)
+                await authenticator.sessionRejected(session)
             case .retry(let wait):
                 logger.debug("swift transient error, retrying", metadata: ["swift.request": "\(request.what)", "swift.status": "\(response.status.code)"])
                 try await sleep(wait)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import NIOCore
 import SwiftStorageKit
 
 extension MittenCommand.Storage {

@@ -3,8 +3,7 @@ import Testing
 
 /// `mitten storage` as a user runs it: the built binary against the real Swift of
 /// scripts/lab/30-swift.sh, credentials through python-swiftclient's ST_* variables.
-@Suite(.enabled(if: StorageCommandTests.enabled), .timeLimit(.minutes(3)), .serialized)
-struct StorageCommandTests {
+enum StorageLab {
     static let environment = ProcessInfo.processInfo.environment
     static let enabled: Bool = {
         if environment["MITTEN_TEST_SWIFT_AUTH_URL"] != nil { return true }
@@ -14,6 +13,11 @@ struct StorageCommandTests {
         }
         return true
     }()
+}
+
+@Suite(.enabled(if: StorageLab.enabled), .timeLimit(.minutes(3)), .serialized)
+struct StorageCommandTests {
+    static let environment = StorageLab.environment
 
     static func binary() throws -> URL {
         if let path = environment["MITTEN_BINARY"] { return URL(fileURLWithPath: path) }

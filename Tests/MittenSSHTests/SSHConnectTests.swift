@@ -79,6 +79,30 @@ struct SSHConnectTests {
         }
     }
 
+    @Test func agentThenFileFallsBackToTheFileWhenTheAgentHasNoKey() async throws {
+        try await SSHTestFixture.with { fixture in
+            let agentKey = SSHPrivateKey.generateEd25519(comment: "agent-only")
+            let agentKeyPath = fixture.directory + "/agent_ed25519"
+            try agentKey.write(toFile: agentKeyPath)
+            let server = try fixture.startServer(extraKeys: [agentKey.publicKey])
+            defer { server.stop() }
+            let socket = fixture.directory + "/agent.sock"
+            let agent = try ChildProcess("/usr/bin/ssh-agent", ["-D", "-a", socket])
+            defer { agent.terminate() }
+            for _ in 0..<100 where !FileManager.default.fileExists(atPath: socket) { usleep(20_000) }
+            var configuration = fixture.configuration(for: server)
+            configuration.authentication = .agentThenPrivateKeyFile(path: fixture.clientKeyPath, agentSocketPath: socket)
+            _ = try await SSHSession.withSession(configuration, logger: logger) { try await $0.run("true") }
+            let firstLog = server.log
+            #expect(firstLog.contains("ssh2: ED25519 \(fixture.clientKey.publicKey.sha256Fingerprint)"))
+            #expect(!firstLog.contains("ssh2: ED25519 \(agentKey.publicKey.sha256Fingerprint)"))
+            // With the agent holding a key, the agent is used.
+            #expect(try runProgram("/usr/bin/ssh-add", [agentKeyPath], environment: ["SSH_AUTH_SOCK": socket]).status == 0)
+            _ = try await SSHSession.withSession(configuration, logger: logger) { try await $0.run("true") }
+            #expect(server.log.contains("ssh2: ED25519 \(agentKey.publicKey.sha256Fingerprint)"))
+        }
+    }
+
     @Test func openSSHLogsInWithTheKnownHostsFileMittenWrote() async throws {
         try await SSHTestFixture.with { fixture in
             let server = try fixture.startServer()

@@ -117,9 +117,8 @@ struct SSHSessionTests {
             let server = try fixture.startServer()
             defer { server.stop() }
             let local = fixture.directory + "/payload.bin"
-            var generator = SystemRandomNumberGenerator()
-            let payload = (0..<(3 << 20) + 12345).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            try Data(payload).write(to: URL(fileURLWithPath: local))
+            let payload = try #require(FileHandle(forReadingAtPath: "/dev/urandom")).readData(ofLength: (3 << 20) + 12345)
+            try payload.write(to: URL(fileURLWithPath: local))
             let remote = fixture.directory + "/uploaded/payload.bin"
             try FileManager.default.createDirectory(atPath: fixture.directory + "/uploaded", withIntermediateDirectories: true)
             try await SSHSession.withSession(fixture.configuration(for: server), logger: logger) { session in
@@ -135,7 +134,7 @@ struct SSHSessionTests {
                 }
                 #expect(error?.code == .checksumMismatch)
             }
-            #expect(try Data(contentsOf: URL(fileURLWithPath: remote)) == Data(payload))
+            #expect(try Data(contentsOf: URL(fileURLWithPath: remote)) == payload)
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOHTTP1
 @testable import OpenStackKit
 import Synchronization
 import Testing
@@ -22,11 +23,10 @@ final class CollectedLogs: Sendable {
             get { metadata[key] }
             set { metadata[key] = newValue }
         }
-        func log(level: Logger.Level, message: Logger.Message, metadata extra: Logger.Metadata?, source: String,
-                 file: String, function: String, line: UInt) {
+        func log(event: LogEvent) {
             var all = metadata
-            extra?.forEach { all[$0.key] = $0.value }
-            let record = Record(message: message.description, metadata: all.mapValues { $0.description })
+            event.metadata?.forEach { all[$0.key] = $0.value }
+            let record = Record(message: event.message.description, metadata: all.mapValues { $0.description })
             sink.records.withLock { $0.append(record) }
         }
     }

@@ -31,7 +31,10 @@ public struct RegistryLease: Sendable {
             do { try await Task.sleep(for: pause) } catch { break }
         }
         // The caller is cancelled, so unregister from a fresh task that is not.
+        // A short timeout: at shutdown the registry may be gone too.
         let name = entry.name
-        await Task { _ = try? await registry.unregister(name) }.value
+        var quick = registry
+        quick.timeout = .seconds(1)
+        await Task { [quick] in _ = try? await quick.unregister(name) }.value
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// How a child process ended.
 public enum ProcessExit: Sendable, Equatable, CustomStringConvertible {
@@ -31,15 +32,24 @@ public final class ChildProcess: Sendable {
     /// The child's process id.
     public let pid: pid_t
     private let exitTask: Task<ProcessExit, Never>
+    /// Set once waitpid has reaped the child, so a recycled pid is never signalled.
+    private let reaped: ReapedFlag
 
     private init(pid: pid_t) {
         self.pid = pid
+        let reaped = ReapedFlag()
+        self.reaped = reaped
         exitTask = Task.detached {
             await withCheckedContinuation { continuation in
                 // A dedicated thread blocks in waitpid for exactly this pid, so it never
                 // reaps another component's children and never blocks the task pool.
                 let thread = Thread {
                     var status: Int32 = 0
+                    // WNOWAIT first: learn that it ended while the pid stays reserved, mark it
+                    // reaped, then reap it, so `send` can never hit a recycled pid.
+                    var info = siginfo_t()
+                    while waitid(P_PID, id_t(pid), &info, WEXITED | WNOWAIT) < 0 && errno == EINTR {}
+                    reaped.value.store(true, ordering: .sequentiallyConsistent)
                     while waitpid(pid, &status, 0) < 0 {
                         if errno != EINTR {
                             continuation.resume(returning: ProcessExit.exited(127))
@@ -104,6 +114,7 @@ public final class ChildProcess: Sendable {
 
     /// Sends `signal` to the child (ignored once it has been reaped).
     public func send(_ signal: Int32) {
+        guard !reaped.value.load(ordering: .sequentiallyConsistent) else { return }
         kill(pid, signal)
     }
 
@@ -130,4 +141,9 @@ public final class ChildProcess: Sendable {
     public static var currentExecutable: String {
         (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
+}
+
+/// Whether a child has ended (shared with its waiting thread).
+private final class ReapedFlag: Sendable {
+    let value = Atomic<Bool>(false)
 }

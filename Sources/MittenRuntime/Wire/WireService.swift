@@ -79,6 +79,8 @@ public enum WireCodec {
         let body: ErrorBody
         if let error = error as? RuntimeError {
             body = ErrorBody(code: error.code.name, message: error.message)
+        } else if let error = error as? any WireReportableError {
+            body = ErrorBody(code: error.wireCode, message: error.wireMessage)
         } else if error is CancellationError {
             body = ErrorBody(code: RuntimeError.Code.cancelled.name, message: "the call was cancelled")
         } else {
@@ -91,6 +93,17 @@ public enum WireCodec {
         guard let body = try? decode(ErrorBody.self, from: payload) else {
             return RuntimeError(.remote, "the remote call failed without a readable error")
         }
-        return RuntimeError(RuntimeError.Code(name: body.code), body.message)
+        var error = RuntimeError(RuntimeError.Code(name: body.code), body.message)
+        error.remoteCode = body.code
+        return error
     }
+}
+
+/// An error a service method throws that should cross the wire with its own code (the
+/// caller sees a ``RuntimeError`` with code `remote` and ``RuntimeError/remoteCode``).
+public protocol WireReportableError: Error {
+    /// A stable code name, e.g. `lockBusy`.
+    var wireCode: String { get }
+    /// The message for the caller; never a secret.
+    var wireMessage: String { get }
 }

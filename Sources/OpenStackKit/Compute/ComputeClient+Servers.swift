@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOHTTP1
 
 extension ComputeClient {
@@ -16,14 +17,14 @@ extension ComputeClient {
         }
         let body = try OpenStackClient.encode(request)
         do {
-            return try await decode(CreatedServerEnvelope.self, .POST, "/servers", body: body).server
+            return try await decode(CreatedServerEnvelope.self, "/servers", method: .POST, body: body).server
         } catch let error as OpenStackError where recoverByName && Self.mayHaveReachedServer(error) {
             client.logger.debug("server create outcome unknown; looking it up by name",
                                 metadata: ["openstack.compute.server": "\(request.server.name)"])
             if let existing = try await servers(named: .exactly(request.server.name)).first {
                 return CreatedServer(id: existing.id)
             }
-            return try await decode(CreatedServerEnvelope.self, .POST, "/servers", body: body).server
+            return try await decode(CreatedServerEnvelope.self, "/servers", method: .POST, body: body).server
         }
     }
 
@@ -35,7 +36,7 @@ extension ComputeClient {
 
     /// The server with this id.
     public func server(id: String) async throws -> Server {
-        try await decode(ServerEnvelope.self, "/servers/\(Self.escapePath(id))").server
+        try await decode(ServerEnvelope.self, .GET, "/servers/\(Self.escapePath(id))").server
     }
 
     /// Servers whose whole name matches `name` and whose metadata holds every pair of
@@ -51,7 +52,7 @@ extension ComputeClient {
         repeat {
             var pageQuery = query
             if let marker { pageQuery.append(("marker", marker)) }
-            let page = try await decode(ServerList.self, "/servers/detail", query: pageQuery)
+            let page = try await decode(ServerList.self, .GET, "/servers/detail", query: pageQuery)
             all += page.servers
             marker = page.servers.isEmpty ? nil : Self.nextMarker(page.serversLinks)
         } while marker != nil

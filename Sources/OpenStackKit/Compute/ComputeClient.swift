@@ -49,7 +49,7 @@ public struct ComputeClient: Sendable {
         }
     }
 
-    func decode<T: Decodable>(_ type: T.Type, _ method: HTTPMethod = .GET, _ path: String, query: [(String, String)] = [],
+    func decode<T: Decodable>(_ type: T.Type, _ path: String, method: HTTPMethod = .GET, query: [(String, String)] = [],
                               body: [UInt8]? = nil, isIdempotent: Bool? = nil) async throws -> T {
         let response = try await send(method, path, query: query, body: body, isIdempotent: isIdempotent)
         return try OpenStackClient.decode(type, from: response, service: Self.service)
@@ -57,7 +57,7 @@ public struct ComputeClient: Sendable {
 
     /// Every flavor with its sizes (`GET /flavors/detail`).
     public func flavors() async throws -> [Flavor] {
-        try await decode(FlavorList.self, "/flavors/detail").flavors
+        try await decode(FlavorList.self, .GET, "/flavors/detail").flavors
     }
 
     /// The flavor named `name` (or with that id); `notFound` listing the names otherwise.
@@ -70,12 +70,12 @@ public struct ComputeClient: Sendable {
 
     /// The project's absolute limits (quotas and usage), for checks before creating servers.
     public func limits() async throws -> AbsoluteLimits {
-        try await decode(LimitsEnvelope.self, "/limits").limits.absolute
+        try await decode(LimitsEnvelope.self, .GET, "/limits").limits.absolute
     }
 
     /// The keypair named `name`.
     public func keypair(named name: String) async throws -> Keypair {
-        try await decode(KeypairEnvelope.self, "/os-keypairs/\(Self.escapePath(name))").keypair
+        try await decode(KeypairEnvelope.self, .GET, "/os-keypairs/\(Self.escapePath(name))").keypair
     }
 
     /// Deletes the keypair named `name`.
@@ -98,7 +98,7 @@ public struct ComputeClient: Sendable {
         } catch let error as OpenStackError where error.status == 404 {}
         var keypair = Keypair(name: name, publicKey: publicKey)
         if let version = try await microversion(), version >= .keypairType { keypair.type = "ssh" }
-        let created = try await decode(KeypairEnvelope.self, .POST, "/os-keypairs",
+        let created = try await decode(KeypairEnvelope.self, "/os-keypairs", method: .POST,
                                        body: OpenStackClient.encode(KeypairEnvelope(keypair: keypair))).keypair
         try Self.checkFingerprint(created, expected: local)
         return created
@@ -117,13 +117,13 @@ public struct ComputeClient: Sendable {
         let group = (version ?? ComputeMicroversion(2, 1)) >= .serverGroupPolicy
             ? ServerGroupCreateRequest.Group(name: name, policy: policy)
             : ServerGroupCreateRequest.Group(name: name, policies: [policy])
-        return try await decode(ServerGroupEnvelope.self, .POST, "/os-server-groups",
+        return try await decode(ServerGroupEnvelope.self, "/os-server-groups", method: .POST,
                                 body: OpenStackClient.encode(ServerGroupCreateRequest(serverGroup: group))).serverGroup
     }
 
     /// The project's server groups.
     public func serverGroups() async throws -> [ServerGroup] {
-        try await decode(ServerGroupList.self, "/os-server-groups").serverGroups
+        try await decode(ServerGroupList.self, .GET, "/os-server-groups").serverGroups
     }
 
     /// Deletes a server group.

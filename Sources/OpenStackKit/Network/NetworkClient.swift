@@ -9,7 +9,7 @@ public struct NetworkClient: Sendable {
 
     init(client: OpenStackClient) { self.client = client }
 
-    func decode<T: Decodable>(_ type: T.Type, _ method: HTTPMethod = .GET, _ path: String, query: [(String, String)] = [],
+    func decode<T: Decodable>(_ type: T.Type, _ path: String, method: HTTPMethod = .GET, query: [(String, String)] = [],
                               body: [UInt8]? = nil) async throws -> T {
         try await client.decode(type, service: Self.service, method: method, path: "/v2.0" + path, query: query, body: body)
     }
@@ -19,7 +19,7 @@ public struct NetworkClient: Sendable {
         var query: [(String, String)] = []
         if let name { query.append(("name", name)) }
         if let external { query.append(("router:external", external ? "true" : "false")) }
-        return try await decode(NetworkList.self, "/networks", query: query).networks
+        return try await decode(NetworkList.self, .GET, "/networks", query: query).networks
             .filter { name == nil || $0.name == name }
     }
 
@@ -39,7 +39,7 @@ public struct NetworkClient: Sendable {
 
     /// Security groups, optionally by name.
     public func securityGroups(named name: String? = nil) async throws -> [SecurityGroup] {
-        try await decode(SecurityGroupList.self, "/security-groups", query: name.map { [("name", $0)] } ?? []).securityGroups
+        try await decode(SecurityGroupList.self, .GET, "/security-groups", query: name.map { [("name", $0)] } ?? []).securityGroups
             .filter { name == nil || $0.name == name }
     }
 
@@ -47,7 +47,7 @@ public struct NetworkClient: Sendable {
     public func ensureSecurityGroup(named name: String, description: String = "") async throws -> SecurityGroup {
         if let existing = try await securityGroups(named: name).first { return existing }
         let body = try OpenStackClient.encode(SecurityGroupCreateRequest(securityGroup: .init(name: name, description: description)))
-        return try await decode(SecurityGroupEnvelope.self, .POST, "/security-groups", body: body).securityGroup
+        return try await decode(SecurityGroupEnvelope.self, "/security-groups", method: .POST, body: body).securityGroup
     }
 
     /// Deletes a security group.
@@ -57,7 +57,7 @@ public struct NetworkClient: Sendable {
 
     /// The rules of security group `groupID`.
     public func securityGroupRules(groupID: String) async throws -> [SecurityGroupRule] {
-        try await decode(SecurityGroupRuleList.self, "/security-group-rules", query: [("security_group_id", groupID)]).securityGroupRules
+        try await decode(SecurityGroupRuleList.self, .GET, "/security-group-rules", query: [("security_group_id", groupID)]).securityGroupRules
     }
 
     /// Creates `rule` idempotently: when Neutron answers 409 because an identical rule
@@ -67,7 +67,7 @@ public struct NetworkClient: Sendable {
         request.id = nil
         let body = try OpenStackClient.encode(SecurityGroupRuleEnvelope(securityGroupRule: request))
         do {
-            return try await decode(SecurityGroupRuleEnvelope.self, .POST, "/security-group-rules", body: body).securityGroupRule
+            return try await decode(SecurityGroupRuleEnvelope.self, "/security-group-rules", method: .POST, body: body).securityGroupRule
         } catch let error as OpenStackError where error.status == 409 {
             if let existing = try await securityGroupRules(groupID: rule.securityGroupID).first(where: { $0.isSameRule(as: request) }) {
                 return existing
@@ -78,14 +78,14 @@ public struct NetworkClient: Sendable {
 
     /// The ports of server `serverID`.
     public func ports(ofServer serverID: String) async throws -> [Port] {
-        try await decode(PortList.self, "/ports", query: [("device_id", serverID)]).ports
+        try await decode(PortList.self, .GET, "/ports", query: [("device_id", serverID)]).ports
     }
 
     /// Allocates a floating IP from external network `networkID`. Not retried after it
     /// may have reached Neutron (a retry could allocate two).
     public func allocateFloatingIP(networkID: String) async throws -> FloatingIP {
         let body = try OpenStackClient.encode(FloatingIPUpdateRequest(floatingIP: .init(floatingNetworkID: networkID)))
-        return try await decode(FloatingIPEnvelope.self, .POST, "/floatingips", body: body).floatingIP
+        return try await decode(FloatingIPEnvelope.self, "/floatingips", method: .POST, body: body).floatingIP
     }
 
     /// Associates floating IP `id` with the (first) port of server `serverID`.
@@ -95,13 +95,13 @@ public struct NetworkClient: Sendable {
                                  service: Self.service)
         }
         let body = try OpenStackClient.encode(FloatingIPUpdateRequest(floatingIP: .init(portID: port.id)))
-        return try await decode(FloatingIPEnvelope.self, .PUT, "/floatingips/\(id)", body: body).floatingIP
+        return try await decode(FloatingIPEnvelope.self, "/floatingips/\(id)", method: .PUT, body: body).floatingIP
     }
 
     /// Disassociates floating IP `id` (it stays allocated to the project).
     public func disassociateFloatingIP(id: String) async throws -> FloatingIP {
         let body = try OpenStackClient.encode(FloatingIPUpdateRequest(floatingIP: .init(portID: nil)))
-        return try await decode(FloatingIPEnvelope.self, .PUT, "/floatingips/\(id)", body: body).floatingIP
+        return try await decode(FloatingIPEnvelope.self, "/floatingips/\(id)", method: .PUT, body: body).floatingIP
     }
 
     /// Releases floating IP `id` back to the pool. One already gone is not an error.
@@ -115,7 +115,7 @@ public struct NetworkClient: Sendable {
     public func floatingIPs(ofServer serverID: String) async throws -> [FloatingIP] {
         var found: [FloatingIP] = []
         for port in try await ports(ofServer: serverID) {
-            found += try await decode(FloatingIPList.self, "/floatingips", query: [("port_id", port.id)]).floatingIPs
+            found += try await decode(FloatingIPList.self, .GET, "/floatingips", query: [("port_id", port.id)]).floatingIPs
         }
         return found
     }

@@ -5,9 +5,9 @@ import Glibc
 #endif
 
 /// A child process started with posix_spawn, a clean signal mask and default signal
-/// handlers, waited for with waitpid. (Foundation's Process leaves children with
-/// SIGTERM blocked here, so they could not be stopped by PID, and did not always
-/// reap short-lived ones.)
+/// handlers, waited for with waitpid. Foundation's Process did not do here: an
+/// ssh-agent it started ignored SIGTERM, and runs that waited for short-lived
+/// children (ssh, ssh-add) hung with the child left a zombie.
 final class ChildProcess: Sendable {
     let pid: pid_t
     private let exitStatus = Mutex<Int32?>(nil)

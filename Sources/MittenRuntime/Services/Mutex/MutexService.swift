@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// The `Mutex` service kind: one leased mutex with fencing tokens per process.
 /// Methods: `lock` (with a wait; a zero wait is try_lock), `unlock`, `renew`, `status`.
@@ -67,6 +68,12 @@ public final class MutexService: HostedService {
         }
         service.on("status", WireEmpty.self) { _ in await mutex.status() }
         return service
+    }
+
+    /// Waits for graceful shutdown, or for the Control that started this process to die
+    /// (see ``ParentWatch``).
+    public func run() async throws {
+        await ParentWatch.run { try? await gracefulShutdown() }
     }
 
     public func describe() async -> ServiceDescription {

@@ -120,9 +120,11 @@ public final class QueueService: HostedService {
         ])
     }
 
+    /// Returns expired leases and checkpoints until graceful shutdown, or until the
+    /// Control that started this process dies (see ``ParentWatch``).
     public func run() async throws {
         let queue = self.queue
-        await cancelWhenGracefulShutdown { await queue.runMaintenance() }
+        await ParentWatch.run { await queue.runMaintenance() }
     }
 
     static func parse(_ leases: [String]) throws -> [LeaseID] {

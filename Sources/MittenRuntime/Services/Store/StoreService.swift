@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// The `Store` service kind: one durable append-only log per process (the original's
 /// Drip). Methods: `append`, `read` (with a long-poll wait).
@@ -65,6 +66,12 @@ public final class StoreService: HostedService {
             return Entries(entries: entries.map { Entry(key: $0.key, value: Data($0.value)) })
         }
         return service
+    }
+
+    /// Waits for graceful shutdown, or for the Control that started this process to die
+    /// (see ``ParentWatch``).
+    public func run() async throws {
+        await ParentWatch.run { try? await gracefulShutdown() }
     }
 
     public func describe() async -> ServiceDescription {

@@ -1,0 +1,54 @@
+/// The cloud operations `up` and `down` need, as one protocol so that the provisioner
+/// is written once. ``OpenStackClusterCloud`` implements it with OpenStackKit (Nova,
+/// Neutron, Glance); OpenStackKit's transport already retries 413/429 after
+/// `Retry-After` and renews tokens.
+public protocol ClusterCloud: Sendable {
+    /// Flavors, images, keypairs, security groups with rules, every server, limits.
+    func state() async throws -> CloudState
+    /// Imports the user's public key as keypair `name`.
+    func importKeypair(name: String, publicKey: SSHPublicKey) async throws
+    /// Creates a security group (an existing one of that name is not an error).
+    func createSecurityGroup(name: String) async throws
+    /// Adds an ingress rule (an identical existing rule is not an error).
+    func createRule(group: String, rule: SecurityRule) async throws
+    /// Boots a server and returns its id.
+    func createServer(
+        _ request: ClusterPlan.BootRequest, userData: RenderedUserData, metadata: [String: String], keyName: String, network: String?
+    ) async throws -> String
+    /// One server's current status, fault and addresses.
+    func server(id: String) async throws -> CloudState.Server
+    /// Deletes a server (a server already gone is not an error).
+    func deleteServer(id: String) async throws
+    /// Releases the floating IPs attached to a server; returns their addresses.
+    func releaseFloatingIPs(serverID: String) async throws -> [String]
+}
+
+/// Puts mitten on a booted VM over SSH: verifies that the VM presents exactly the
+/// host key mitten generated, uploads files with their checksums verified, and runs
+/// the start script. ``MittenSSHBootstrapper`` implements it with MittenSSH.
+public protocol NodeBootstrapper: Sendable {
+    /// Waits for SSH on `address`, verifies `hostKey`, uploads `files`, runs `command`.
+    func bootstrap(node: String, address: String, hostKey: SSHPublicKey, files: [UploadFile], command: String) async throws
+}
+
+/// One file the bootstrap uploads.
+public struct UploadFile: Sendable, Hashable {
+    /// Where it goes on the VM, relative to `${MITTEN_ROOT}` (e.g. `/usr/local/bin/mitten`).
+    public var remotePath: String
+    /// The local file to send, or nil when ``contents`` holds the bytes.
+    public var localPath: String?
+    /// The bytes to send when there is no local file.
+    public var contents: [UInt8]?
+    /// The file mode on the VM.
+    public var mode: Int32
+
+    /// A file read from disk.
+    public init(remotePath: String, localPath: String, mode: Int32) {
+        self.remotePath = remotePath; self.localPath = localPath; self.contents = nil; self.mode = mode
+    }
+
+    /// A file made of `contents`.
+    public init(remotePath: String, contents: [UInt8], mode: Int32) {
+        self.remotePath = remotePath; self.localPath = nil; self.contents = contents; self.mode = mode
+    }
+}

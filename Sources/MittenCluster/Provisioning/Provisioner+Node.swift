@@ -1,0 +1,117 @@
+import Foundation
+import Logging
+
+/// The servers one `up` created, with whether each is healthy, for the cleanup.
+actor CreatedServers {
+    private var servers: [String: (id: String, healthy: Bool, keep: Bool)] = [:]
+
+    func created(_ node: String, id: String) { servers[node] = (id, false, false) }
+    func deleted(_ node: String) { servers[node] = nil }
+    func healthy(_ node: String) { servers[node]?.healthy = true }
+    func keepForInspection(_ node: String) { servers[node]?.keep = true }
+
+    /// Servers created in this run that are not healthy.
+    func unhealthy() -> [(node: String, id: String, keep: Bool)] {
+        servers.filter { !$0.value.healthy }.map { ($0.key, $0.value.id, $0.value.keep) }.sorted { $0.node < $1.node }
+    }
+}
+
+extension Provisioner {
+    /// Boots one VM, waits for ACTIVE (replacing it on ERROR), bootstraps it over SSH;
+    /// returns its address. Driven by ``NodeLifecycle``.
+    func bringUp(_ request: ClusterPlan.BootRequest, controlAddress: String?, ledger: CreatedServers) async throws -> String {
+        var lifecycle = NodeLifecycle(maximumErrorBoots: configuration.maximumErrorBoots)
+        let data = try spec.bootData(node: request.name, controlAddress: controlAddress, workspace: workspace)
+        let userData = try RenderedUserData(text: try UserDataRenderer().render(data), node: request.name)
+        let metadata = [spec.membershipMetadata.key: spec.membershipMetadata.value, "mitten_role": request.role]
+        let start = clock.now
+
+        func report(_ phase: NodeLifecycle.Phase, _ note: String? = nil) { progress(request.name, phase, note) }
+        func boot() async throws -> NodeLifecycle.Action {
+            let id = try await cloud.createServer(request, userData: userData, metadata: metadata, keyName: spec.keypairName, network: spec.network)
+            await ledger.created(request.name, id: id)
+            report(.building)
+            return lifecycle.handle(.bootAccepted(serverID: id))
+        }
+
+        var action = try await boot()
+        var address = ""
+        while true {
+            switch action {
+            case .waitForActive:
+                let server = try await waitWhileBuilding(id: lifecycle.serverID!, node: request.name, since: start)
+                if server.status.uppercased() == "ACTIVE" {
+                    guard let first = server.addresses.first else {
+                        throw ClusterError(.cloudFailure, "\(request.name) is ACTIVE but has no address; check its network (\(spec.network ?? "default"))")
+                    }
+                    address = first
+                    report(.active, address)
+                    action = lifecycle.handle(.becameActive)
+                } else {
+                    let fault = server.fault ?? "no fault message"
+                    report(.building, "ERROR: \(fault)")
+                    action = lifecycle.handle(.wentToError(fault: fault))
+                }
+            case .deleteAndRetry(let id, let attempt):
+                logger.warning("\(request.name) went to ERROR; deleting it and booting attempt \(attempt)")
+                try await cloud.deleteServer(id: id)
+                await ledger.deleted(request.name)
+                action = try await boot()
+            case .connectSSH:
+                // The bootstrapper waits for port 22 and verifies the host key in one go.
+                action = lifecycle.handle(.sshVerified)
+            case .bootstrap:
+                report(.ssh)
+                do {
+                    try await bootstrapper.bootstrap(
+                        node: request.name, address: address, hostKey: data.hostKey.publicKey,
+                        files: uploads(for: request, address: address), command: Self.startCommand
+                    )
+                    action = lifecycle.handle(.bootstrapped)
+                } catch let error as ClusterError where error.code == .hostKeyMismatch {
+                    await ledger.keepForInspection(request.name)
+                    report(.failed, error.message)
+                    throw error
+                }
+            case .waitForRegistration:
+                report(.bootstrapped)
+                await ledger.healthy(request.name)
+                return address
+            case .done:
+                return address
+            case .giveUp(let reason, let delete):
+                if !delete { await ledger.keepForInspection(request.name) }
+                report(.failed, reason)
+                throw ClusterError(.bootFailure, "\(request.name): \(reason)")
+            }
+        }
+    }
+
+    /// Polls the server with capped backoff until it leaves BUILD.
+    func waitWhileBuilding(id: String, node: String, since start: C.Instant) async throws -> CloudState.Server {
+        var delay = Duration.milliseconds(250)
+        while true {
+            let server = try await cloud.server(id: id)
+            let status = server.status.uppercased()
+            if status == "ACTIVE" || status == "ERROR" { return server }
+            if start.duration(to: clock.now) > configuration.activeTimeout {
+                throw ClusterError(.bootFailure, "\(node) is still \(server.status) after \(configuration.activeTimeout); look at it with `openstack server show \(id)`")
+            }
+            try await clock.sleep(for: delay)
+            delay = min(delay * 2, .seconds(2))
+        }
+    }
+
+    /// What the bootstrap runs once the files are in place (the same script runcmd runs).
+    static var startCommand: String { #"sh "${MITTEN_ROOT:-${MITTEN_SERVER_ROOT:-}}/etc/mitten/start.sh""# }
+
+    /// The binary, plus Control's own address on Control (its user-data could not
+    /// know it before it booted).
+    func uploads(for request: ClusterPlan.BootRequest, address: String) -> [UploadFile] {
+        var files = [UploadFile(remotePath: "/usr/local/bin/mitten", localPath: configuration.binaryPath, mode: 0o755)]
+        if request.isControl {
+            files.append(UploadFile(remotePath: "/etc/mitten/control", contents: Array("\(address):\(spec.controlPort)\n".utf8), mode: 0o600))
+        }
+        return files
+    }
+}

@@ -1,0 +1,144 @@
+import Foundation
+import Logging
+
+/// `mitten cluster up`: computes the plan and carries it out. Keypair and security
+/// groups first, then Control (booted, ACTIVE, bootstrapped), then the workers in
+/// parallel with bounded concurrency, then waits until every VM registered with
+/// Control. A failure or cancellation (Ctrl-C) deletes every server this run created
+/// that is not healthy, unless ``Configuration/keepFailed``; a VM with a wrong host
+/// key is always kept for inspection.
+public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
+    /// Tunables with defaults.
+    public struct Configuration: Sendable {
+        /// Workers booted and bootstrapped at the same time.
+        public var concurrency = 10
+        /// Boots of one VM that may end in ERROR before `up` gives up on it.
+        public var maximumErrorBoots = 3
+        /// Longest wait for one server to become ACTIVE.
+        public var activeTimeout: Duration = .seconds(900)
+        /// Keep servers that failed (for inspection) instead of deleting them.
+        public var keepFailed = false
+        /// The mitten binary uploaded to every VM (normally the running executable).
+        public var binaryPath: String
+        /// Creates a configuration that uploads `binaryPath`.
+        public init(binaryPath: String) { self.binaryPath = binaryPath }
+    }
+
+    /// Waits until the given VMs' workers registered with Control at the address
+    /// (nil: `up` stops once every VM is bootstrapped).
+    public typealias RegistrationWaiter = @Sendable (_ controlAddress: String, _ nodes: [String: String]) async throws -> Void
+    /// Receives each VM's progress: node, phase, note.
+    public typealias ProgressSink = @Sendable (_ node: String, _ phase: NodeLifecycle.Phase, _ note: String?) -> Void
+
+    let spec: ClusterSpec
+    let cloud: any ClusterCloud
+    let bootstrapper: any NodeBootstrapper
+    let workspace: ClusterWorkspace
+    let configuration: Configuration
+    let waitForRegistration: RegistrationWaiter?
+    let progress: ProgressSink
+    let clock: C
+    let logger: Logger
+
+    /// Creates a provisioner; nothing happens until ``up()``.
+    public init(
+        spec: ClusterSpec, cloud: any ClusterCloud, bootstrapper: any NodeBootstrapper, workspace: ClusterWorkspace,
+        configuration: Configuration, clock: C, logger: Logger,
+        waitForRegistration: RegistrationWaiter?, progress: @escaping ProgressSink
+    ) {
+        self.spec = spec
+        self.cloud = cloud
+        self.bootstrapper = bootstrapper
+        self.workspace = workspace
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+        self.waitForRegistration = waitForRegistration
+        self.progress = progress
+    }
+
+    /// What `up` did.
+    public struct Outcome: Sendable {
+        /// The plan it carried out.
+        public var plan: ClusterPlan
+        /// Control's RPC address.
+        public var controlAddress: String
+        /// The VMs booted in this run.
+        public var booted: [String]
+        /// True when `up` waited for every booted VM to register with Control.
+        public var registrationChecked: Bool
+    }
+
+    /// Brings the cluster to what the file says; see the type's summary.
+    public func up() async throws -> Outcome {
+        let plan = try ClusterPlan.compute(spec: spec, state: try await cloud.state())
+        let ledger = CreatedServers()
+        do {
+            for action in plan.actions { try await perform(action) }
+            let controlAddress: String
+            var addresses: [String: String] = [:]
+            if let control = plan.boots.first(where: \.isControl) {
+                let address = try await bringUp(control, controlAddress: nil, ledger: ledger)
+                addresses[control.name] = address
+                controlAddress = "\(address):\(spec.controlPort)"
+            } else {
+                guard let control = plan.existingServers.first(where: { spec.role(ofNode: $0.name) == "Control" }),
+                      let address = control.addresses.first else {
+                    throw ClusterError(.cloudFailure, "Control exists but has no address yet; run up again when it is ACTIVE")
+                }
+                controlAddress = "\(address):\(spec.controlPort)"
+            }
+            let workers = plan.boots.filter { !$0.isControl }
+            try await withThrowingTaskGroup(of: (String, String).self) { group in
+                var pending = workers[...]
+                func startNext() {
+                    guard let next = pending.popFirst() else { return }
+                    group.addTask { (next.name, try await bringUp(next, controlAddress: controlAddress, ledger: ledger)) }
+                }
+                for _ in 0..<min(configuration.concurrency, workers.count) { startNext() }
+                while let (name, address) = try await group.next() {
+                    addresses[name] = address
+                    startNext()
+                }
+            }
+            let nodes = plan.boots.map(\.name)
+            if let waitForRegistration {
+                try await waitForRegistration(controlAddress, addresses)
+                for node in nodes { progress(node, .registered, nil) }
+            }
+            return Outcome(plan: plan, controlAddress: controlAddress, booted: nodes, registrationChecked: waitForRegistration != nil)
+        } catch {
+            // Clean up even when the run was cancelled: an unstructured task is not.
+            let unhealthy = await ledger.unhealthy()
+            if !configuration.keepFailed, !unhealthy.isEmpty {
+                await Task { await cleanUp(unhealthy) }.value
+            }
+            if error is CancellationError {
+                throw ClusterError(.interrupted, "interrupted; deleted \(configuration.keepFailed ? 0 : unhealthy.count) server(s) this run created that were not healthy")
+            }
+            throw error
+        }
+    }
+
+    private func perform(_ action: ClusterPlan.Action) async throws {
+        logger.info("\(action)")
+        switch action {
+        case .importKeypair(let name, let key): try await cloud.importKeypair(name: name, publicKey: key)
+        case .createSecurityGroup(let name): try await cloud.createSecurityGroup(name: name)
+        case .createRule(let group, let rule): try await cloud.createRule(group: group, rule: rule)
+        case .deleteFailedServer(let server):
+            try await cloud.deleteServer(id: server.id)
+            workspace.forgetHostKey(for: server.name)
+        case .boot: break
+        }
+    }
+
+    private func cleanUp(_ servers: [(node: String, id: String, keep: Bool)]) async {
+        for server in servers where !server.keep {
+            logger.info("deleting \(server.node) (created by this run, not healthy)")
+            do { try await cloud.deleteServer(id: server.id) } catch {
+                logger.error("could not delete \(server.node) (\(server.id)): \(error); delete it by hand")
+            }
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MittenCluster
+import OpenStackKit
+
+/// Opens the cloud a cluster file's `cloud:` names and runs `body` with it, shutting
+/// the HTTP client down afterwards.
+enum ClusterConnection {
+    static func withCloud<T: Sendable>(
+        _ spec: ClusterSpec, logger: Logger, _ body: (OpenStackClusterCloud) async throws -> T
+    ) async throws -> T {
+        let client = OpenStackClient(credentials: try credentials(for: spec), logger: logger)
+        do {
+            let result = try await body(OpenStackClusterCloud(client: client, spec: spec))
+            try await client.shutdown()
+            return result
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
+
+    /// `local`: the clouds.yaml cloud `mitten-local` that `mitten cloud start` prints;
+    /// `power_mitten`: `~/.power_mitten` alone; otherwise that clouds.yaml cloud.
+    static func credentials(for spec: ClusterSpec) throws -> Credentials {
+        do {
+            switch spec.cloud {
+            case .local:
+                return try Credentials.resolve(cloud: "mitten-local")
+            case .powerMitten:
+                let path = NSHomeDirectory() + "/.power_mitten"
+                guard let fields = try CredentialFields.powerMitten(at: path), let url = fields.authURL else {
+                    throw ValidationError("\(spec.file) says cloud: power_mitten, but \(path) is missing or has no openstack_auth_url")
+                }
+                return Credentials(fields: fields, authURL: url)
+            case .cloudsYAML(let name):
+                return try Credentials.resolve(cloud: name)
+            }
+        } catch let error as OpenStackError {
+            throw ValidationError("cloud \(spec.cloud) of \(spec.file): \(error.message)")
+        }
+    }
+}

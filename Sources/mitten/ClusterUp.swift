@@ -1,0 +1,88 @@
+import Synchronization
+import ArgumentParser
+import Foundation
+import Logging
+import MittenCluster
+import MittenRuntime
+
+extension MittenCommand.Cluster {
+    /// `mitten cluster up`: boot what is missing, bootstrap it, wait for registration.
+    struct Up: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Boot the VMs the cluster file asks for, bootstrap mitten on them, wait until they run.")
+        @OptionGroup var options: ClusterFileOptions
+        @Flag(help: "Keep VMs that failed instead of deleting them.") var keepFailed = false
+        @Flag(help: "Print one JSON object per progress event.") var json = false
+        @Option(help: "VMs booted and bootstrapped at the same time.") var concurrency = 10
+        @Option(help: "SSH port of the VMs.") var sshPort = 22
+        @Option(help: "What to wait for after the bootstrap: workers (every VM registered with Control), control, or none.")
+        var waitFor: WaitTarget = .workers
+
+        enum WaitTarget: String, ExpressibleByArgument, CaseIterable { case workers, control, none }
+
+        func run() async throws {
+            let spec = try options.load()
+            let logger = Logger(label: "mitten.cluster")
+            let style: ProgressStyle = json ? .json : (isatty(STDOUT_FILENO) == 1 ? .terminal : .plain)
+            let progress = ProgressPrinter(style: style)
+            var configuration = Provisioner<ContinuousClock>.Configuration(binaryPath: CommandLine.executablePath)
+            configuration.keepFailed = keepFailed
+            configuration.concurrency = max(1, concurrency)
+            let workspace = ClusterWorkspace(cluster: spec.name)
+            let secretPath = workspace.directory + "/secret"
+            _ = try workspace.secret()
+            guard let secret = try ClusterSecret.load(path: secretPath) else { throw ValidationError("cannot read \(secretPath)") }
+            let target = waitFor
+            let watch = RegistrationWatch(secret: secret, clock: ContinuousClock(), logger: logger)
+            let waiter: Provisioner<ContinuousClock>.RegistrationWaiter? = target == .none ? nil : { controlAddress, nodes in
+                let control = nodes.keys.first { spec.role(ofNode: $0) == "Control" } ?? ""
+                let wanted = target == .control ? nodes.filter { $0.key == control } : nodes
+                try await watch.wait(control: control, controlAddress: controlAddress, nodes: wanted)
+            }
+            let outcome = try await ClusterConnection.withCloud(spec, logger: logger) { cloud in
+                let provisioner = Provisioner(
+                    spec: spec, cloud: cloud,
+                    bootstrapper: MittenSSHBootstrapper(user: spec.image.loginUser, privateKeyPath: spec.sshKey.privateKeyPath, port: sshPort, logger: logger),
+                    workspace: workspace, configuration: configuration, clock: ContinuousClock(), logger: logger,
+                    waitForRegistration: waiter,
+                    progress: { node, phase, note in progress.update(node: node, phase: phase, note: note) }
+                )
+                return try await withInterruptCancellation { try await provisioner.up() }
+            }
+            print(outcome.booted.isEmpty ? "cluster \(spec.name) already matches \(spec.file)" : "booted \(outcome.booted.joined(separator: ", ")); Control at \(outcome.controlAddress)"
+                + (outcome.registrationChecked ? "; every VM registered" : "; every VM bootstrapped (registration not checked)"))
+        }
+    }
+}
+
+extension CommandLine {
+    /// The running executable's own path, which `up` uploads to every VM.
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? arguments[0]
+    }
+}
+
+/// Prints progress in one style from any task.
+final class ProgressPrinter: Sendable {
+    private let state: Mutex<(report: ProgressReport, start: ContinuousClock.Instant)>
+
+    init(style: ProgressStyle) { state = Mutex((ProgressReport(nodes: [], style: style), .now)) }
+
+    func update(node: String, phase: NodeLifecycle.Phase, note: String?) {
+        state.withLock { state in
+            let elapsed = state.start.duration(to: .now)
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            FileHandle.standardOutput.write(Data(state.report.update(node: node, phase: phase, elapsed: seconds, note: note).utf8))
+        }
+    }
+}
+
+/// Runs `body`, cancelling it on SIGINT (Ctrl-C) so that `up` cleans up after itself.
+func withInterruptCancellation<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    let task = Task { try await body() }
+    signal(SIGINT, SIG_IGN)
+    let source = DispatchSource.makeSignalSource(signal: SIGINT)
+    source.setEventHandler { task.cancel() }
+    source.resume()
+    defer { source.cancel(); signal(SIGINT, SIG_DFL) }
+    return try await task.value
+}

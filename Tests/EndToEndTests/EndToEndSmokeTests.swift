@@ -1,6 +1,0 @@
-import Testing
-import MittenRuntime
-
-@Suite struct EndToEndModuleTests {
-    @Test func versionIsSet() { #expect(!MittenRuntime.version.isEmpty) }
-}
