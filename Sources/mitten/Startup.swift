@@ -37,6 +37,9 @@ extension MittenCommand {
         @Option(name: .long, help: ArgumentHelp("Write Control's bound address to this file.", visibility: .hidden))
         var addressFile: String?
 
+        @Option(name: .long, help: "Control only: serve Prometheus metrics on 127.0.0.1:PORT (off unless given).")
+        var metricsPort: Int?
+
         @Option(name: .long, help: ArgumentHelp("Seconds between TERM and KILL at shutdown.", visibility: .hidden))
         var grace: Double = 5
 
@@ -44,6 +47,7 @@ extension MittenCommand {
 
         func validate() throws {
             guard workers >= 0 else { throw ValidationError("--workers must be 0 or more, not \(workers)") }
+            if let metricsPort, !(1...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 1-65535, not \(metricsPort)") }
             if localhost, type == nil { throw ValidationError("--type is required with --localhost") }
             if let configuration, !FileManager.default.isReadableFile(atPath: configuration) {
                 throw ValidationError("--configuration '\(configuration)' is not a readable file")
@@ -79,6 +83,7 @@ extension MittenCommand {
             let base = ProcessInfo.processInfo.environment
             let bind = self.bind
             let addressFile = self.addressFile
+            let metricsPort = self.metricsPort
             let once = self.once
             let supervisor = Supervisor(configuration: .init(
                 taskType: taskType, workers: count,
@@ -88,6 +93,7 @@ extension MittenCommand {
                     var argv = [executable, "worker", "--type", taskType.name, "--index", String(index), "--control", control.description, "--log-level", level]
                     if let bind { argv += ["--bind", bind] }
                     if let addressFile { argv += ["--address-file", addressFile] }
+                    if let metricsPort { argv += ["--metrics-port", String(metricsPort)] }
                     if once { argv.append("--once") }
                     return argv
                 },

@@ -22,6 +22,9 @@ extension MittenCommand {
         @Option(name: .long, help: "Write Control's bound address to this file (Control only).")
         var addressFile: String?
 
+        @Option(name: .long, help: "Serve Prometheus metrics on 127.0.0.1:PORT (Control only).")
+        var metricsPort: Int?
+
         @Flag(name: .long, help: "Fail at once when Control is unreachable instead of reconnecting.")
         var once = false
 
@@ -40,7 +43,8 @@ extension MittenCommand {
                     executable: ChildProcess.currentExecutable, control: listen, secretFile: secretFile, dataDirectory: dataDirectory,
                     logLevel: options.level(default: .info).rawValue, environment: ProcessInfo.processInfo.environment)
                 let addressFile = self.addressFile
-                try await ControlServer(address: listen, secret: secret, launch: launch).run(logger: logger) { address in
+                let metrics = metricsPort.map { WireAddress(host: "127.0.0.1", port: $0) }
+                try await ControlServer(address: listen, secret: secret, launch: launch, metrics: metrics).run(logger: logger) { address in
                     guard let addressFile else { return }
                     try "\(address)\n".write(toFile: addressFile + ".tmp", atomically: false, encoding: .utf8)
                     guard rename(addressFile + ".tmp", addressFile) == 0 else {

@@ -194,7 +194,7 @@ import Testing
         process.environment = environment
         let output = Pipe()
         let errorPath = directory + "/stderr-\(UInt32.random(in: 0...UInt32.max))"
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         let errorHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
         process.standardOutput = output
         process.standardError = errorHandle
