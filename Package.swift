@@ -93,12 +93,12 @@ var targets: [Target] = [
     ),
     .executableTarget(
         name: "mitten",
-        dependencies: ["MittenRuntime", "MittenCluster", "LocalCloud", "OpenStackKit", "SwiftStorageKit", argumentParser, nioPosix, logging, serviceLifecycle, unixSignals],
+        dependencies: ["MittenRuntime", "MittenCluster", "LocalCloud", "OpenStackKit", "SwiftStorageKit", argumentParser, nioCore, nioPosix, logging, serviceLifecycle, unixSignals],
         swiftSettings: swiftSettings
     ),
     .executableTarget(
         name: "mitten-bench",
-        dependencies: ["MittenRuntime", "OpenStackKit", "SwiftStorageKit", "MittenSSH", argumentParser, nioPosix, logging],
+        dependencies: ["MittenRuntime", "OpenStackKit", "SwiftStorageKit", "MittenSSH", argumentParser, nioCore, nioPosix, logging],
         path: "Sources/MittenBenchmarks",
         swiftSettings: swiftSettings
     ),

@@ -1,4 +1,6 @@
 import Dispatch
+import ArgumentParser
+import NIOCore
 import NIOPosix
 
 /// Entry point: NIO as the global executor (as in `mitten`), then the command.

@@ -33,10 +33,15 @@ extension MittenCommand.Cluster {
             guard let secret = try ClusterSecret.load(path: secretPath) else { throw ValidationError("cannot read \(secretPath)") }
             let target = waitFor
             let watch = RegistrationWatch(secret: secret, clock: ContinuousClock(), logger: logger)
-            let waiter: Provisioner<ContinuousClock>.RegistrationWaiter? = target == .none ? nil : { controlAddress, nodes in
-                let control = nodes.keys.first { spec.role(ofNode: $0) == "Control" } ?? ""
-                let wanted = target == .control ? nodes.filter { $0.key == control } : nodes
-                try await watch.wait(control: control, controlAddress: controlAddress, nodes: wanted)
+            var waiter: Provisioner<ContinuousClock>.RegistrationWaiter?
+            if target != .none {
+                let onlyControl = target == .control
+                let clusterSpec = spec
+                waiter = { @Sendable (controlAddress: String, nodes: [String: String]) async throws in
+                    let control: String = nodes.keys.first { clusterSpec.role(ofNode: $0) == "Control" } ?? ""
+                    let wanted: [String: String] = onlyControl ? nodes.filter { $0.key == control } : nodes
+                    try await watch.wait(control: control, controlAddress: controlAddress, nodes: wanted)
+                }
             }
             let outcome = try await ClusterConnection.withCloud(spec, logger: logger) { cloud in
                 let provisioner = Provisioner(

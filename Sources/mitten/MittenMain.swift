@@ -1,4 +1,6 @@
 import Dispatch
+import ArgumentParser
+import NIOCore
 import NIOPosix
 
 /// The process entry point: installs NIO's event loops as Swift Concurrency's global

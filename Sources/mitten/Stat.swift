@@ -1,3 +1,4 @@
+import Logging
 import ArgumentParser
 import Foundation
 import MittenRuntime

@@ -36,7 +36,7 @@ extension ComputeClient {
 
     /// The server with this id.
     public func server(id: String) async throws -> Server {
-        try await decode(ServerEnvelope.self, .GET, "/servers/\(Self.escapePath(id))").server
+        try await decode(ServerEnvelope.self, "/servers/\(Self.escapePath(id))").server
     }
 
     /// Servers whose whole name matches `name` and whose metadata holds every pair of
@@ -52,7 +52,7 @@ extension ComputeClient {
         repeat {
             var pageQuery = query
             if let marker { pageQuery.append(("marker", marker)) }
-            let page = try await decode(ServerList.self, .GET, "/servers/detail", query: pageQuery)
+            let page = try await decode(ServerList.self, "/servers/detail", query: pageQuery)
             all += page.servers
             marker = page.servers.isEmpty ? nil : Self.nextMarker(page.serversLinks)
         } while marker != nil

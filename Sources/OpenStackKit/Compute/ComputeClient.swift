@@ -57,7 +57,7 @@ public struct ComputeClient: Sendable {
 
     /// Every flavor with its sizes (`GET /flavors/detail`).
     public func flavors() async throws -> [Flavor] {
-        try await decode(FlavorList.self, .GET, "/flavors/detail").flavors
+        try await decode(FlavorList.self, "/flavors/detail").flavors
     }
 
     /// The flavor named `name` (or with that id); `notFound` listing the names otherwise.
@@ -70,12 +70,12 @@ public struct ComputeClient: Sendable {
 
     /// The project's absolute limits (quotas and usage), for checks before creating servers.
     public func limits() async throws -> AbsoluteLimits {
-        try await decode(LimitsEnvelope.self, .GET, "/limits").limits.absolute
+        try await decode(LimitsEnvelope.self, "/limits").limits.absolute
     }
 
     /// The keypair named `name`.
     public func keypair(named name: String) async throws -> Keypair {
-        try await decode(KeypairEnvelope.self, .GET, "/os-keypairs/\(Self.escapePath(name))").keypair
+        try await decode(KeypairEnvelope.self, "/os-keypairs/\(Self.escapePath(name))").keypair
     }
 
     /// Deletes the keypair named `name`.
@@ -123,7 +123,7 @@ public struct ComputeClient: Sendable {
 
     /// The project's server groups.
     public func serverGroups() async throws -> [ServerGroup] {
-        try await decode(ServerGroupList.self, .GET, "/os-server-groups").serverGroups
+        try await decode(ServerGroupList.self, "/os-server-groups").serverGroups
     }
 
     /// Deletes a server group.

@@ -19,7 +19,7 @@ public struct NetworkClient: Sendable {
         var query: [(String, String)] = []
         if let name { query.append(("name", name)) }
         if let external { query.append(("router:external", external ? "true" : "false")) }
-        return try await decode(NetworkList.self, .GET, "/networks", query: query).networks
+        return try await decode(NetworkList.self, "/networks", query: query).networks
             .filter { name == nil || $0.name == name }
     }
 
@@ -39,7 +39,7 @@ public struct NetworkClient: Sendable {
 
     /// Security groups, optionally by name.
     public func securityGroups(named name: String? = nil) async throws -> [SecurityGroup] {
-        try await decode(SecurityGroupList.self, .GET, "/security-groups", query: name.map { [("name", $0)] } ?? []).securityGroups
+        try await decode(SecurityGroupList.self, "/security-groups", query: name.map { [("name", $0)] } ?? []).securityGroups
             .filter { name == nil || $0.name == name }
     }
 
@@ -57,7 +57,7 @@ public struct NetworkClient: Sendable {
 
     /// The rules of security group `groupID`.
     public func securityGroupRules(groupID: String) async throws -> [SecurityGroupRule] {
-        try await decode(SecurityGroupRuleList.self, .GET, "/security-group-rules", query: [("security_group_id", groupID)]).securityGroupRules
+        try await decode(SecurityGroupRuleList.self, "/security-group-rules", query: [("security_group_id", groupID)]).securityGroupRules
     }
 
     /// Creates `rule` idempotently: when Neutron answers 409 because an identical rule
@@ -78,7 +78,7 @@ public struct NetworkClient: Sendable {
 
     /// The ports of server `serverID`.
     public func ports(ofServer serverID: String) async throws -> [Port] {
-        try await decode(PortList.self, .GET, "/ports", query: [("device_id", serverID)]).ports
+        try await decode(PortList.self, "/ports", query: [("device_id", serverID)]).ports
     }
 
     /// Allocates a floating IP from external network `networkID`. Not retried after it
@@ -115,7 +115,7 @@ public struct NetworkClient: Sendable {
     public func floatingIPs(ofServer serverID: String) async throws -> [FloatingIP] {
         var found: [FloatingIP] = []
         for port in try await ports(ofServer: serverID) {
-            found += try await decode(FloatingIPList.self, .GET, "/floatingips", query: [("port_id", port.id)]).floatingIPs
+            found += try await decode(FloatingIPList.self, "/floatingips", query: [("port_id", port.id)]).floatingIPs
         }
         return found
     }
