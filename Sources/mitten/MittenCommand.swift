@@ -4,6 +4,7 @@ import MittenRuntime
 /// The root of the `mitten` command line. Each subcommand lives in its own file as
 /// `extension MittenCommand { struct X }`; logic lives in the libraries. The process
 /// entry point is ``MittenMain`` (it installs NIO as the global executor first).
+@main
 struct MittenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mitten",

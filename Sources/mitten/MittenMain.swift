@@ -1,19 +1,4 @@
-import Dispatch
-import ArgumentParser
-import NIOCore
-import NIOPosix
-
-/// The process entry point: installs NIO's event loops as Swift Concurrency's global
-/// executor before any async work (one thread hop less per RPC), then runs the command.
-@main
-enum MittenMain {
-    static func main() {
-        _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            await MittenCommand.main()
-            done.signal()
-        }
-        done.wait()
-    }
-}
+// The process entry point is `MittenCommand` itself (`@main` there). Installing NIO's
+// event loops as Swift Concurrency's global executor before the command ran hung
+// every command on this toolchain (the command never started), so the default
+// executor is used until that is understood and measured again.
