@@ -99,16 +99,16 @@ public actor ServiceLauncher {
         }
         let registry = self.registry
         let timeout = launch.startTimeout
-        let entry = await withTaskGroup(of: RegistryEntry?.self) { group in
-            group.addTask { await registry.wait(for: entryName, timeout: timeout) }
-            group.addTask {
-                _ = await child.exitStatus
-                return nil
-            }
-            let first = await group.next()!
-            group.cancelAll()
-            return first
+        // Wait for the registration, or stop waiting as soon as the child exits. Not a
+        // task group: awaiting the exit status ignores cancellation, so a group would not
+        // return until the (healthy, long-running) service process exited.
+        let registration = Task { await registry.wait(for: entryName, timeout: timeout) }
+        let exitWatch = Task {
+            _ = await child.exitStatus
+            registration.cancel()
         }
+        let entry = await registration.value
+        if entry != nil { exitWatch.cancel() }
         guard let entry else {
             await child.terminate(grace: .seconds(2))
             slots[key] = nil
