@@ -86,8 +86,8 @@ import Testing
     }
 
     @Test(arguments: [
-        (20, "Name            PID …"),
-        (10, "Name      …"),
+        (20, "Name            PID…"),  // 20 cells: the cut keeps 19 and adds the ellipsis
+        (10, "Name     …"),
         (1, "…"),
     ])
     func narrowTerminalsCutLinesWithAnEllipsis(width: Int, expectedColumnLine: String) {
