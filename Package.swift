@@ -72,8 +72,12 @@ var targets: [Target] = [
         swiftSettings: swiftSettings
     ),
     .target(
+        name: "MittenProcess",
+        swiftSettings: swiftSettings
+    ),
+    .target(
         name: "LocalCloud",
-        dependencies: ["OpenStackKit", hummingbird, nioCore, nioPosix, logging, crypto, yams],
+        dependencies: ["OpenStackKit", "MittenProcess", hummingbird, nioCore, nioPosix, logging, crypto, yams],
         swiftSettings: swiftSettings
     ),
     // The runtime that runs on every VM: wire protocol, registry, control, shared
@@ -102,6 +106,13 @@ var targets: [Target] = [
         path: "Sources/MittenBenchmarks",
         swiftSettings: swiftSettings
     ),
+    // Helpers the test targets share (running programs off the cooperative pool).
+    .target(
+        name: "MittenTestSupport",
+        dependencies: ["MittenProcess"],
+        path: "Tests/MittenTestSupport",
+        swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "OpenStackKitTests",
         dependencies: ["OpenStackKit"],
@@ -110,7 +121,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "SwiftStorageKitTests",
-        dependencies: ["SwiftStorageKit", "OpenStackKit", httpClient, nioCore, nioHTTP1, crypto, logging],
+        dependencies: ["SwiftStorageKit", "OpenStackKit", "MittenTestSupport", httpClient, nioCore, nioHTTP1, crypto, logging],
         swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -120,7 +131,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "LocalCloudTests",
-        dependencies: ["LocalCloud", "OpenStackKit"],
+        dependencies: ["LocalCloud", "OpenStackKit", "MittenTestSupport"],
         swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -130,12 +141,12 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "MittenClusterTests",
-        dependencies: ["MittenCluster", "MittenRuntime", yams],
+        dependencies: ["MittenCluster", "MittenRuntime", "MittenTestSupport", yams],
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "EndToEndTests",
-        dependencies: ["MittenRuntime"],
+        dependencies: ["MittenRuntime", "MittenTestSupport"],
         swiftSettings: swiftSettings
     ),
 ]

@@ -1,4 +1,5 @@
 import Foundation
+import MittenTestSupport
 import Testing
 @testable import MittenRuntime
 
@@ -42,12 +43,12 @@ import Testing
         let tmux = PrivateTmux()
         defer { tmux.kill() }
         let command = "'\(binary)' console --control \(control) --interval 300ms --keep-lost 60; echo CONSOLE-EXITED $?; stty -a; sleep 60"
-        try tmux.start(command: command, width: 120, height: 40, environment: environment)
+        try await tmux.start(command: command, width: 120, height: 40, environment: environment)
 
         // Control is not up yet: the console says so, in the alternate screen, cursor hidden.
         _ = try await tmux.wait(for: "the waiting line") { $0.contains("waiting for control at \(control)") }
-        #expect(try tmux.value("#{alternate_on}") == "1")
-        #expect(try tmux.value("#{cursor_flag}") == "0")
+        #expect(try await tmux.value("#{alternate_on}") == "1")
+        #expect(try await tmux.value("#{cursor_flag}") == "0")
 
         let controlTask = try await ConsoleFixtures.startControl(at: control, secret: secret, secretFile: secretFile, directory: directory, binary: binary)
         defer { controlTask.cancel() }
@@ -83,21 +84,21 @@ import Testing
         }
 
         // A narrow, short terminal: lines cut with an ellipsis, footer on the last row.
-        try tmux.resize(width: 50, height: 8)
+        try await tmux.resize(width: 50, height: 8)
         let narrow = try await tmux.wait(for: "the narrow layout") { screen in
             let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
             return lines.count >= 8 && lines[7].hasPrefix("q quit") && lines[0].hasSuffix("…")
         }
         #expect(narrow.split(separator: "\n").allSatisfy { DisplayWidth.of(String($0)) <= 50 })
         #expect(narrow.split(separator: "\n")[1] == "Control")
-        try tmux.send("End")
+        try await tmux.send("End")
         _ = try await tmux.wait(for: "the end of the tables after End") { screen in
             let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
             return lines.count >= 8 && lines[1] != "Control" && lines[6].hasPrefix("Statistics-latency")
         }
-        try tmux.send("Home")
+        try await tmux.send("Home")
         _ = try await tmux.wait(for: "the top after Home") { $0.split(separator: "\n").dropFirst().first == "Control" }
-        try tmux.resize(width: 120, height: 40)
+        try await tmux.resize(width: 120, height: 40)
 
         // A service that stops answering is shown as lost, not dropped.
         await statisticsServer.close()
@@ -106,11 +107,11 @@ import Testing
         }
 
         // q quits and leaves the terminal as it was: main screen, cursor shown, cooked mode.
-        try tmux.send("q")
+        try await tmux.send("q")
         let after = try await tmux.wait(for: "the console's exit") { $0.contains("CONSOLE-EXITED") }
         #expect(after.contains("CONSOLE-EXITED 0"))
-        #expect(try tmux.value("#{alternate_on}") == "0")
-        #expect(try tmux.value("#{cursor_flag}") == "1")
+        #expect(try await tmux.value("#{alternate_on}") == "0")
+        #expect(try await tmux.value("#{cursor_flag}") == "1")
         let modes = after.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" })
         #expect(modes.contains("icanon") && modes.contains("echo") && modes.contains("isig"))
         #expect(!after.contains("Mitten-control"))
@@ -120,15 +121,15 @@ import Testing
         let control = WireAddress(host: "127.0.0.1", port: try ConsoleFixtures.freePort())
         let tmux = PrivateTmux()
         defer { tmux.kill() }
-        try tmux.start(command: "'\(binary)' console --control \(control); echo CONSOLE-EXITED $?; stty -a; sleep 60",
+        try await tmux.start(command: "'\(binary)' console --control \(control); echo CONSOLE-EXITED $?; stty -a; sleep 60",
                        width: 100, height: 30, environment: environment)
         _ = try await tmux.wait(for: "the waiting line") { $0.contains("waiting for control at \(control)") }
-        let pane = try #require(Int32(try tmux.value("#{pane_pid}")))
+        let pane = try #require(Int32(try await tmux.value("#{pane_pid}")))
         let pid = try #require(Self.descendant(of: pane) { $0.hasPrefix(binary + " console") })
         kill(pid, SIGTERM)
         let after = try await tmux.wait(for: "the console's exit") { $0.contains("CONSOLE-EXITED") }
-        #expect(try tmux.value("#{alternate_on}") == "0")
-        #expect(try tmux.value("#{cursor_flag}") == "1")
+        #expect(try await tmux.value("#{alternate_on}") == "0")
+        #expect(try await tmux.value("#{cursor_flag}") == "1")
         #expect(after.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).contains("icanon"))
     }
 
@@ -155,14 +156,14 @@ import Testing
         let statistics = StatisticsClient(client: client)
         try await statistics.add([2, 4])
 
-        let plain = try run(["console", "--once", "--control", control.description])
+        let plain = try await run(["console", "--once", "--control", control.description])
         #expect(plain.status == 0)
         #expect(!plain.output.contains("\u{1B}"))
         #expect(!plain.output.contains(" at 20"))
         #expect(plain.output.hasPrefix("Control\nName "))
         #expect(Self.row(plain.output, "Statistics-once")?[6] == "2")
         // Twice in a row, the same except the columns that move by themselves.
-        let again = try run(["console", "--once", "--control", control.description])
+        let again = try await run(["console", "--once", "--control", control.description])
         func masked(_ text: String) -> [String] {
             text.split(separator: "\n").map { line in
                 line.split(separator: " ").enumerated().map { [4, 5].contains($0.offset) && line.contains("-") ? "*" : String($0.element) }.joined(separator: " ")
@@ -170,38 +171,24 @@ import Testing
         }
         #expect(masked(plain.output) == masked(again.output))
 
-        let json = try run(["console", "--once", "--json", "--control", control.description])
+        let json = try await run(["console", "--once", "--json", "--control", control.description])
         let decoded = try JSONDecoder().decode([ServiceDescription].self, from: Data(json.output.utf8))
         #expect(decoded.map(\.name).sorted() == ["Mitten-control", "Mitten-registry", "Statistics-once"])
         #expect(decoded.first { $0.name == "Statistics-once" }?.columns.first?.value == .integer(2))
 
-        let stamped = try run(["console", "--once", "--timestamps", "--control", control.description])
+        let stamped = try await run(["console", "--once", "--timestamps", "--control", control.description])
         #expect(stamped.output.hasPrefix("at 20"))
     }
 
-    @Test func onceFailsClearlyWhenControlNeverComes() throws {
+    @Test func onceFailsClearlyWhenControlNeverComes() async throws {
         let control = WireAddress(host: "127.0.0.1", port: try ConsoleFixtures.freePort())
-        let result = try run(["console", "--once", "--timeout", "0.5", "--control", control.description])
+        let result = try await run(["console", "--once", "--timeout", "0.5", "--control", control.description])
         #expect(result.status != 0)
         #expect(result.error.contains("waiting for control at \(control)"))
         #expect(result.error.contains("Control did not answer at \(control)"))
     }
 
-    func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = environment
-        let output = Pipe()
-        let errorPath = directory + "/stderr-\(UInt32.random(in: 0...UInt32.max))"
-        _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
-        let errorHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
-        process.standardOutput = output
-        process.standardError = errorHandle
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try? errorHandle.close()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self), (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
+    func run(_ arguments: [String]) async throws -> ProgramResult {
+        try await runProgram(binary, arguments, environment: environment)
     }
 }

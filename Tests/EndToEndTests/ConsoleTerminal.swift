@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MittenTestSupport
 @testable import MittenRuntime
 
 /// A private tmux server (`tmux -L NAME`) holding one pane, for driving `mitten console`
@@ -13,44 +14,38 @@ final class PrivateTmux: @unchecked Sendable {
         socketName = "mitten-console-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
     }
 
-    /// Runs `tmux -L NAME ARGS` and returns its standard output.
+    /// Runs `tmux -L NAME ARGS` off the cooperative pool and returns its standard output
+    /// (through a file: the tmux server that `new-session` forks inherits the client's
+    /// stdout, so a pipe would never reach end-of-file).
     @discardableResult
-    func tmux(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["tmux", "-L", socketName] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw RuntimeError(.spawnFailed, "tmux \(arguments.joined(separator: " ")) failed with status \(process.terminationStatus); is tmux installed (scripts/setup)?")
+    func tmux(_ arguments: [String]) async throws -> String {
+        let result = try await runProgram("/usr/bin/env", ["tmux", "-L", socketName] + arguments)
+        guard result.status == 0 else {
+            throw RuntimeError(.spawnFailed, "tmux \(arguments.joined(separator: " ")) failed with status \(result.status): \(result.error); is tmux installed (scripts/setup)?")
         }
-        return String(decoding: data, as: UTF8.self)
+        return result.output
     }
 
     /// Starts a detached session of `width`x`height` running `command` under sh.
-    func start(command: String, width: Int, height: Int, environment: [String: String]) throws {
+    func start(command: String, width: Int, height: Int, environment: [String: String]) async throws {
         let exports = environment.map { "\($0.key)=\(shellQuoted($0.value))" }.sorted().joined(separator: " ")
-        try tmux(["new-session", "-d", "-s", session, "-x", String(width), "-y", String(height), "env \(exports) sh -c \(shellQuoted(command))"])
+        try await tmux(["new-session", "-d", "-s", session, "-x", String(width), "-y", String(height), "env \(exports) sh -c \(shellQuoted(command))"])
     }
 
     /// The visible pane text.
-    func capture() throws -> String { try tmux(["capture-pane", "-p", "-t", session]) }
+    func capture() async throws -> String { try await tmux(["capture-pane", "-p", "-t", session]) }
 
     /// A pane format value such as `#{alternate_on}`.
-    func value(_ format: String) throws -> String {
-        try tmux(["display-message", "-p", "-t", session, format]).trimmingCharacters(in: .whitespacesAndNewlines)
+    func value(_ format: String) async throws -> String {
+        try await tmux(["display-message", "-p", "-t", session, format]).trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// Sends keys (tmux key names such as `q`, `End`, `Down`).
-    func send(_ keys: String...) throws { try tmux(["send-keys", "-t", session] + keys) }
+    func send(_ keys: String...) async throws { try await tmux(["send-keys", "-t", session] + keys) }
 
     /// Resizes the window.
-    func resize(width: Int, height: Int) throws {
-        try tmux(["resize-window", "-t", session, "-x", String(width), "-y", String(height)])
+    func resize(width: Int, height: Int) async throws {
+        try await tmux(["resize-window", "-t", session, "-x", String(width), "-y", String(height)])
     }
 
     /// Polls the pane until `condition` holds (up to `timeout`), returning the last capture.
@@ -58,7 +53,7 @@ final class PrivateTmux: @unchecked Sendable {
         let deadline = ContinuousClock.now + timeout
         var last = ""
         while ContinuousClock.now < deadline {
-            last = (try? capture()) ?? last
+            last = (try? await capture()) ?? last
             if try condition(last) { return last }
             try await Task.sleep(for: .milliseconds(100))
         }
@@ -66,7 +61,8 @@ final class PrivateTmux: @unchecked Sendable {
     }
 
     /// Kills this private server (and with it the pane's processes get SIGHUP).
-    func kill() { _ = try? tmux(["kill-server"]) }
+    /// Synchronous so that a `defer` can call it; kill-server returns at once.
+    func kill() { _ = try? Program.runBlocking("/usr/bin/env", ["tmux", "-L", socketName, "kill-server"]) }
 
     private func shellQuoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'" }
 }

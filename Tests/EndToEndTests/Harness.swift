@@ -1,4 +1,5 @@
 import Foundation
+import MittenTestSupport
 import MittenRuntime
 
 /// Runs the built `mitten` binary in a private home directory and cleans up after it.
@@ -41,35 +42,20 @@ final class Harness: @unchecked Sendable {
         return child
     }
 
-    /// Runs `mitten ARGS` to completion and returns its exit status and standard output.
-    func run(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        let errorFile = directory + "/stderr-\(UInt32.random(in: 0...UInt32.max))"
-        FileManager.default.createFile(atPath: errorFile, contents: nil)
-        let errorHandle = try FileHandle(forWritingTo: URL(fileURLWithPath: errorFile))
-        process.standardError = errorHandle
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try? errorHandle.close()
-        let errorText = (try? String(contentsOfFile: errorFile, encoding: .utf8)) ?? ""
-        try? FileManager.default.removeItem(atPath: errorFile)
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self), errorText)
+    /// Runs `mitten ARGS` to completion (off the cooperative pool) and returns its exit
+    /// status and both streams.
+    func run(_ arguments: [String], input: Data? = nil) async throws -> ProgramResult {
+        try await runProgram(binary, arguments, environment: environment, input: input)
     }
 
     /// Polls `condition` every 50 ms for up to `seconds`.
-    func eventually(_ seconds: Double = 20, _ condition: () throws -> Bool) async throws -> Bool {
+    func eventually(_ seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
-            if try condition() { return true }
+            if try await condition() { return true }
             try await Task.sleep(for: .milliseconds(50))
         }
-        return try condition()
+        return try await condition()
     }
 
     /// Starts Control on an ephemeral port and returns its address.

@@ -64,7 +64,7 @@ struct QueueCrashEndToEndTests {
         let control = try await harness.startControlOnFixedPort()
         let items = (0..<Self.total).map { "item-\($0)" }
         for chunk in stride(from: 0, to: items.count, by: 2000) {
-            let pushed = try harness.run(["queue", "push", "crash", "--control", control] + items[chunk..<min(chunk + 2000, items.count)])
+            let pushed = try await harness.run(["queue", "push", "crash", "--control", control] + items[chunk..<min(chunk + 2000, items.count)])
             #expect(pushed.status == 0, "push failed: \(pushed.error)")
         }
         let binDirectory = (harness.binary as NSString).deletingLastPathComponent
@@ -75,9 +75,9 @@ struct QueueCrashEndToEndTests {
         """.write(toFile: harness.directory + "/mitten.yaml", atomically: true, encoding: .utf8)
         let supervisor = try harness.start(["startup", "--type", "CrashWorker", "--localhost", "--workers", "4",
                                              "--control", control, "--grace", "2", "--log-level", "warning"])
-        func acked() -> Int64 { (try? harness.queueStats("crash", control: control))??.acked ?? -1 }
+        func acked() async -> Int64 { (try? await harness.queueStats("crash", control: control))??.acked ?? -1 }
 
-        #expect(try await harness.eventually(120) { acked() >= 4000 })
+        #expect(try await harness.eventually(120) { await acked() >= 4000 })
         let workers = Processes.children(of: supervisor.pid)
         #expect(workers.count == 4)
         let victim = try #require(workers.first)
@@ -85,19 +85,19 @@ struct QueueCrashEndToEndTests {
         for pid in Processes.descendants(of: victim) { kill(pid, SIGKILL) }
         kill(victim, SIGKILL)
 
-        #expect(try await harness.eventually(120) { acked() >= 9000 })
+        #expect(try await harness.eventually(120) { await acked() >= 9000 })
         let queuePIDs = harness.processes(matching: ["service", "--kind", "Queue", "--name", "crash"])
         #expect(queuePIDs.count == 1)
         for pid in queuePIDs { kill(pid, SIGKILL) }
 
-        #expect(try await harness.eventually(120) { acked() >= 14000 })
+        #expect(try await harness.eventually(120) { await acked() >= 14000 })
         let controlPIDs = harness.processes(matching: ["worker", "--type", "Control"])
         #expect(controlPIDs.count == 1, "one Control worker process")
         for pid in controlPIDs { kill(pid, SIGKILL) }
 
-        #expect(try await harness.eventually(240) { acked() >= Int64(Self.total) })
+        #expect(try await harness.eventually(240) { await acked() >= Int64(Self.total) })
         FileManager.default.createFile(atPath: harness.directory + "/done", contents: nil)
-        let stats = try #require(try harness.queueStats("crash", control: control))
+        let stats = try #require(try await harness.queueStats("crash", control: control))
         #expect(stats.ready == 0 && stats.leased == 0 && stats.deadReady == 0 && stats.acked == Int64(Self.total))
 
         var ackedCount: [String: Int] = [:], popped = 0, redeliveries = 0

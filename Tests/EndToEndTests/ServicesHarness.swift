@@ -10,7 +10,7 @@ extension Harness {
     func startControlOnFixedPort() async throws -> String {
         let address = "127.0.0.1:\(try Self.freePort())"
         _ = try start(["startup", "--type", "Control", "--localhost", "--control", address, "--grace", "2", "--log-level", "warning"])
-        guard try await eventually(20, { try run(["status", "--control", address, "--timeout", "1"]).status == 0 }) else {
+        guard try await eventually(20, { try await run(["status", "--control", address, "--timeout", "1"]).status == 0 }) else {
             throw RuntimeError(.timeout, "Control did not answer at \(address)")
         }
         return address
@@ -49,8 +49,8 @@ extension Harness {
     }
 
     /// `mitten queue stats NAME --json` decoded.
-    func queueStats(_ name: String, control: String) throws -> QueueStatistics? {
-        let result = try run(["queue", "stats", name, "--json", "--control", control, "--timeout", "5s"])
+    func queueStats(_ name: String, control: String) async throws -> QueueStatistics? {
+        let result = try await run(["queue", "stats", name, "--json", "--control", control, "--timeout", "5s"])
         guard result.status == 0 else { return nil }
         return try? JSONDecoder().decode(QueueStatistics.self, from: Data(result.output.utf8))
     }

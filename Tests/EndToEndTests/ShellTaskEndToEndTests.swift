@@ -14,7 +14,7 @@ struct ShellTaskEndToEndTests {
         do {
             let control = try await harness.startControl()
             let items = (1...40).map { "word\($0)" }
-            #expect(try harness.run(["queue", "push", "words", "--control", control] + items).status == 0)
+            #expect(try await harness.run(["queue", "push", "words", "--control", control] + items).status == 0)
             let binDirectory = (harness.binary as NSString).deletingLastPathComponent
             let script = """
             export PATH=\(binDirectory):$PATH; cd "$HOME"
@@ -32,7 +32,7 @@ struct ShellTaskEndToEndTests {
             """.write(toFile: harness.directory + "/mitten.yaml", atomically: true, encoding: .utf8)
             _ = try harness.start(["startup", "--type", "Upcase", "--localhost", "--workers", "2", "--control", control,
                                    "--grace", "2", "--log-level", "warning"])
-            #expect(try await harness.eventually(120) { (try harness.queueStats("words", control: control))?.acked == 40 })
+            #expect(try await harness.eventually(120) { (try await harness.queueStats("words", control: control))?.acked == 40 })
             FileManager.default.createFile(atPath: harness.directory + "/done", contents: nil)
             var lines: [String] = []
             for index in 0..<2 {

@@ -1,4 +1,5 @@
 import Foundation
+import MittenTestSupport
 import Testing
 
 /// `mitten storage` as a user runs it: the built binary against the real Swift of
@@ -32,89 +33,79 @@ struct StorageCommandTests {
         return URL(fileURLWithPath: path).appendingPathComponent("mitten")
     }
 
-    /// Runs `mitten storage ARGS`; returns (exit status, stdout, stderr).
-    static func mitten(_ arguments: [String], key: String? = nil) throws -> (Int32, String, String) {
+    /// Runs `mitten storage ARGS` off the cooperative pool; returns (exit status, stdout, stderr).
+    static func mitten(_ arguments: [String], key: String? = nil) async throws -> (Int32, String, String) {
+        try await offThePool { try mittenBlocking(arguments, key: key) }
+    }
+
+    /// The same, blocking the calling thread: for `defer` clean-ups only.
+    static func mittenBlocking(_ arguments: [String], key: String? = nil) throws -> (Int32, String, String) {
         let url = try #require(environment["MITTEN_TEST_SWIFT_AUTH_URL"], "MITTEN_TEST_SWIFT_AUTH_URL is not set: run scripts/test")
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = ["storage"] + arguments
         var env = environment
         env["ST_AUTH"] = url
         env["ST_USER"] = environment["MITTEN_TEST_SWIFT_USER"]
         env["ST_KEY"] = key ?? environment["MITTEN_TEST_SWIFT_KEY"]
         env["HOME"] = FileManager.default.temporaryDirectory.path  // no ~/.power_mitten interferes
-        process.environment = env
-        let out = Pipe()
-        let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        let result = try Program.runBlocking(try binary().path, ["storage"] + arguments, environment: env)
+        return (result.status, result.output, result.error)
     }
 
     static func json(_ text: String) throws -> Any {
         try JSONSerialization.jsonObject(with: Data(text.utf8))
     }
 
-    @Test func putListGetStatTempURLRemove() throws {
+    @Test func putListGetStatTempURLRemove() async throws {
         let container = "mitten-e2e-\(UUID().uuidString.prefix(8))"
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("mitten-e2e-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer {
             try? FileManager.default.removeItem(at: directory)
-            _ = try? Self.mitten(["rm", container, "--recursive"])
+            _ = try? Self.mittenBlocking(["rm", container, "--recursive"])
         }
         let file = directory.appendingPathComponent("hello wörld.txt")
         let payload = Data((0..<300_000).map { UInt8($0 % 251) })
         try payload.write(to: file)
 
-        var (status, out, err) = try Self.mitten(["mkdir", container, "--meta", "Owner=e2e"])
+        var (status, out, err) = try await Self.mitten(["mkdir", container, "--meta", "Owner=e2e"])
         #expect(status == 0, "\(err)")
-        (status, out, err) = try Self.mitten(["put", container, file.path, "--prefix", "docs/", "--meta", "Kind=test", "--json"])
+        (status, out, err) = try await Self.mitten(["put", container, file.path, "--prefix", "docs/", "--meta", "Kind=test", "--json"])
         #expect(status == 0, "\(err)")
         let put = try #require(try Self.json(out) as? [[String: Any]])
         #expect(put.first?["name"] as? String == "docs/hello wörld.txt")
 
-        (status, out, err) = try Self.mitten(["ls", container, "--delimiter", "/"])
+        (status, out, err) = try await Self.mitten(["ls", container, "--delimiter", "/"])
         #expect(status == 0 && out == "docs/\n", "\(out)\(err)")
-        (status, out, err) = try Self.mitten(["ls", "\(container)/docs/", "--json"])
+        (status, out, err) = try await Self.mitten(["ls", "\(container)/docs/", "--json"])
         let listing = try #require(try Self.json(out) as? [String: Any])
         #expect((listing["objects"] as? [[String: Any]])?.first?["bytes"] as? Int == 300_000)
 
-        (status, out, err) = try Self.mitten(["stat", container, "docs/hello wörld.txt", "--json"])
+        (status, out, err) = try await Self.mitten(["stat", container, "docs/hello wörld.txt", "--json"])
         let stat = try #require(try Self.json(out) as? [String: Any])
         #expect(stat["contentType"] as? String == "text/plain")
         #expect((stat["metadata"] as? [String: String]) == ["kind": "test"])
 
         let copy = directory.appendingPathComponent("copy")
-        (status, _, err) = try Self.mitten(["get", container, "docs/hello wörld.txt", "-o", copy.path])
+        (status, _, err) = try await Self.mitten(["get", container, "docs/hello wörld.txt", "-o", copy.path])
         #expect(status == 0, "\(err)")
         #expect(try Data(contentsOf: copy) == payload)
 
-        (status, out, err) = try Self.mitten(["tempurl", container, "docs/hello wörld.txt", "--set-key", "e2e-key-\(UUID().uuidString)", "--lifetime", "120"])
+        (status, out, err) = try await Self.mitten(["tempurl", container, "docs/hello wörld.txt", "--set-key", "e2e-key-\(UUID().uuidString)", "--lifetime", "120"])
         #expect(status == 0, "\(err)")
         #expect(out.contains("temp_url_sig=") && out.contains("temp_url_expires="))
-        let fetched = Process()
-        fetched.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        fetched.arguments = ["curl", "-sf", "-o", directory.appendingPathComponent("via-tempurl").path, out.trimmingCharacters(in: .whitespacesAndNewlines)]
-        try fetched.run()
-        fetched.waitUntilExit()
-        #expect(fetched.terminationStatus == 0)
+        let fetched = try await runProgram("/usr/bin/env", ["curl", "-sf", "-o", directory.appendingPathComponent("via-tempurl").path, out.trimmingCharacters(in: .whitespacesAndNewlines)])
+        #expect(fetched.status == 0)
         #expect(try Data(contentsOf: directory.appendingPathComponent("via-tempurl")) == payload)
 
-        (status, _, err) = try Self.mitten(["rm", container])
+        (status, _, err) = try await Self.mitten(["rm", container])
         #expect(status != 0 && err.contains("409"), "a non-empty container is refused with Swift's 409: \(err)")
-        (status, _, err) = try Self.mitten(["rm", container, "--recursive"])
+        (status, _, err) = try await Self.mitten(["rm", container, "--recursive"])
         #expect(status == 0, "\(err)")
-        (status, _, err) = try Self.mitten(["stat", container])
+        (status, _, err) = try await Self.mitten(["stat", container])
         #expect(status != 0 && err.contains("404"))
     }
 
-    @Test func wrongKeyPrintsTheServersMessage() throws {
-        let (status, _, err) = try Self.mitten(["ls"], key: "wrong-key")
+    @Test func wrongKeyPrintsTheServersMessage() async throws {
+        let (status, _, err) = try await Self.mitten(["ls"], key: "wrong-key")
         #expect(status != 0)
         #expect(err.contains("401") && err.contains("Unauthorized"), "\(err)")
         #expect(!err.contains("wrong-key"))

@@ -1,4 +1,5 @@
 import Foundation
+import MittenTestSupport
 import MittenRuntime
 import Testing
 
@@ -20,7 +21,7 @@ struct SupervisionEndToEndTests {
         let controlSupervisor = harness.started[0]
 
         // Status: Control first, registry present.
-        let status = try harness.run(["status", "--json", "--control", control])
+        let status = try await harness.run(["status", "--json", "--control", control])
         #expect(status.status == 0)
         let descriptions = try JSONDecoder().decode([ServiceDescription].self, from: Data(status.output.utf8))
         #expect(descriptions.first?.name == "Mitten-control")
@@ -28,13 +29,13 @@ struct SupervisionEndToEndTests {
 
         // Statistics: concurrent first uses start exactly one service process.
         try await withThrowingTaskGroup(of: Int32.self) { group in
-            for value in 1...3 { group.addTask { try harness.run(["stat", "add", "latency", "\(value)", "--control", control]).status } }
+            for value in 1...3 { group.addTask { try await harness.run(["stat", "add", "latency", "\(value)", "--control", control]).status } }
             for try await code in group { #expect(code == 0) }
         }
-        let shown = try harness.run(["stat", "show", "latency", "--control", control])
+        let shown = try await harness.run(["stat", "show", "latency", "--control", control])
         #expect(shown.output.contains("count 3"))
         #expect(shown.output.contains("mean 2.0"))
-        let table = try harness.run(["status", "--control", control]).output
+        let table = try await harness.run(["status", "--control", control]).output
         #expect(table.components(separatedBy: "Statistics-latency").count == 2)
         let servicePIDs = Processes.descendants(of: controlSupervisor.pid)
         #expect(servicePIDs.count == 2, "the Control worker and exactly one Statistics process")
@@ -83,21 +84,21 @@ struct SupervisionEndToEndTests {
     @Test func usageErrorsNameTheFlag() async throws {
         let harness = try Harness()
         defer { try? FileManager.default.removeItem(atPath: harness.directory) }
-        let unreadable = try harness.run(["startup", "--type", "Echo", "--localhost", "--configuration", "/nonexistent/file"])
+        let unreadable = try await harness.run(["startup", "--type", "Echo", "--localhost", "--configuration", "/nonexistent/file"])
         #expect(unreadable.status != 0)
         #expect(unreadable.error.contains("--configuration"))
-        let noType = try harness.run(["startup", "--localhost"])
+        let noType = try await harness.run(["startup", "--localhost"])
         #expect(noType.status != 0)
         #expect(noType.error.contains("--type"))
-        let cloud = try harness.run(["startup", "--type", "Echo"])
+        let cloud = try await harness.run(["startup", "--type", "Echo"])
         #expect(cloud.status != 0)
         #expect(cloud.error.contains("use --localhost"))
-        let negative = try harness.run(["startup", "--type", "Echo", "--localhost", "--workers", "-2"])
+        let negative = try await harness.run(["startup", "--type", "Echo", "--localhost", "--workers", "-2"])
         #expect(negative.status != 0)
         #expect(negative.error.contains("--workers"))
-        let unknown = try harness.run(["frobnicate"])
+        let unknown = try await harness.run(["frobnicate"])
         #expect(unknown.status != 0)
-        let version = try harness.run(["version"])
+        let version = try await harness.run(["version"])
         #expect(version.status == 0 && version.output.hasPrefix("mitten "))
     }
 }
@@ -118,18 +119,11 @@ struct WireProtocolDocumentTests {
         }
         let script = String(text[start.upperBound..<end.lowerBound])
         let control = try await harness.startControl()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
         var environment = harness.environment
         environment["MITTEN_CONTROL"] = control
-        process.environment = environment
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let result = try await runProgram("/usr/bin/env", ["python3", "-c", script], environment: environment)
+        let output = result.output
+        #expect(result.status == 0, "\(result.error)")
         #expect(output.contains("Mitten-control"))
         #expect(output.hasPrefix("(2, "))
         await harness.cleanUp()

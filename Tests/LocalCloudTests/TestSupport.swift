@@ -1,4 +1,5 @@
 import Foundation
+import MittenTestSupport
 import Logging
 import Testing
 @testable import LocalCloud
@@ -78,28 +79,10 @@ struct TestFailure: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-/// Runs a program to completion (stderr goes through a file, so no pipe can fill up).
+/// Runs a program to completion, off the cooperative pool (MittenTestSupport).
 func run(_ arguments: [String], environment: [String: String]? = nil) async throws -> (status: Int32, out: String, err: String) {
-    try await offload { try runBlocking(arguments, environment: environment) }
-}
-
-private func runBlocking(_ arguments: [String], environment: [String: String]?) throws -> (status: Int32, out: String, err: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: arguments[0])
-    process.arguments = Array(arguments.dropFirst())
-    if let environment { process.environment = environment }
-    let errURL = FileManager.default.temporaryDirectory.appendingPathComponent("lc-err-\(randomHex(6))")
-    _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
-    defer { try? FileManager.default.removeItem(at: errURL) }
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = try FileHandle(forWritingTo: errURL)
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    let errData = (try? Data(contentsOf: errURL)) ?? Data()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+    let result = try await runProgram(arguments[0], Array(arguments.dropFirst()), environment: environment)
+    return (result.status, result.output, result.error)
 }
 
 /// Makes an ed25519 key pair with ssh-keygen; returns the private key path and public key line.

@@ -1,3 +1,4 @@
+import MittenTestSupport
 import Foundation
 import Testing
 @testable import MittenCluster
@@ -14,22 +15,15 @@ import Testing
 
     /// OpenSSH's own ssh-keygen reads the private key mitten writes and derives the same
     /// public key (the real tool, when it is installed; scripts/setup installs it).
-    @Test func sshKeygenAcceptsTheGeneratedHostKey() throws {
+    @Test func sshKeygenAcceptsTheGeneratedHostKey() async throws {
         let keygen = ["/usr/bin/ssh-keygen", "/bin/ssh-keygen"].first { FileManager.default.isExecutableFile(atPath: $0) }
         let path = try #require(keygen, "ssh-keygen is missing: run scripts/setup (openssh-client)")
         let key = HostKey(comment: "Control-1")
         let file = Fixtures.temporaryDirectory() + "/key"
         _ = FileManager.default.createFile(atPath: file, contents: Data(key.openSSHPrivateKey.utf8), attributes: [.posixPermissions: 0o600])
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["-y", "-f", file]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        #expect(output.trimmingCharacters(in: .whitespacesAndNewlines) == key.publicLine)
+        let result = try await runProgram(path, ["-y", "-f", file])
+        #expect(result.status == 0)
+        #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == key.publicLine)
     }
 
     @Test(arguments: [

@@ -34,7 +34,7 @@ struct RealSwiftLargeObjectTests {
             #expect(SwiftLab.contentsEqual(source, mine))
 
             // An independent client reads mitten's SLO byte for byte.
-            try SwiftLab.pythonSwift(["download", container, name, "-o", theirs.appendingPathComponent("py.bin").path])
+            try await SwiftLab.pythonSwift(["download", container, name, "-o", theirs.appendingPathComponent("py.bin").path])
             #expect(SwiftLab.contentsEqual(source, theirs.appendingPathComponent("py.bin")))
 
             // Replacing the SLO removes the old segments; deleting it removes the rest.
@@ -57,8 +57,8 @@ struct RealSwiftLargeObjectTests {
         let target = SwiftLab.temporaryURL()
         defer { try? FileManager.default.removeItem(at: directory); try? FileManager.default.removeItem(at: target) }
         try await SwiftLab.withContainer(client) { container in
-            try SwiftLab.pythonSwift(["upload", "--object-name", "plain ü.bin", container, "plain ü.bin"], in: directory)
-            try SwiftLab.pythonSwift(["upload", "--use-slo", "-S", "\(2 << 20)", "--object-name", "large.bin", container, "large.bin"], in: directory)
+            try await SwiftLab.pythonSwift(["upload", "--object-name", "plain ü.bin", container, "plain ü.bin"], in: directory)
+            try await SwiftLab.pythonSwift(["upload", "--use-slo", "-S", "\(2 << 20)", "--object-name", "large.bin", container, "large.bin"], in: directory)
             try await client.download(container: container, object: "plain ü.bin", to: target)
             #expect(SwiftLab.contentsEqual(directory.appendingPathComponent("plain ü.bin"), target))
             let info = try await client.download(container: container, object: "large.bin", to: target)

@@ -1,3 +1,4 @@
+import MittenTestSupport
 import AsyncHTTPClient
 import Foundation
 import NIOCore
@@ -48,19 +49,13 @@ struct RealSwiftTempURLTests {
         }
     }
 
-    @Test func signatureMatchesPythonSwiftclient() throws {
+    @Test func signatureMatchesPythonSwiftclient() async throws {
         // python-swiftclient's own generate_temp_url, as an independent implementation.
         let expires = 1_900_000_000
         let path = "/v1/AUTH_test/c/ü x"
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys; from swiftclient.utils import generate_temp_url; print(generate_temp_url(sys.argv[1], int(sys.argv[2]), 'k3y', 'GET', absolute=True, digest='sha256'))", path, String(expires)]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
+        let result = try await runProgram("/usr/bin/env", ["python3", "-c", "import sys; from swiftclient.utils import generate_temp_url; print(generate_temp_url(sys.argv[1], int(sys.argv[2]), 'k3y', 'GET', absolute=True, digest='sha256'))", path, String(expires)])
+        let output = result.output
+        #expect(result.status == 0)
         let signature = TempURLSigner(key: "k3y").signature(method: .get, path: path, expires: expires)
         #expect(output.contains("temp_url_sig=\(signature)"))
     }

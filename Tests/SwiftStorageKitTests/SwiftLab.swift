@@ -1,3 +1,4 @@
+import MittenTestSupport
 import Foundation
 import Logging
 import Testing
@@ -89,23 +90,14 @@ enum SwiftLab {
     /// Runs python-swiftclient's CLI (`python3 -m swiftclient.shell`) against the lab;
     /// returns its standard output, failing on a non-zero exit.
     @discardableResult
-    static func pythonSwift(_ arguments: [String], in directory: URL? = nil) throws -> String {
+    static func pythonSwift(_ arguments: [String], in directory: URL? = nil) async throws -> String {
         let credentials = try #require(credentials)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-m", "swiftclient.shell", "-A", credentials.authURL, "-U", credentials.user, "-K", credentials.key] + arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let text = String(decoding: out, as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            Issue.record("python-swiftclient \(arguments) exited \(process.terminationStatus): \(String(decoding: err, as: UTF8.self)) \(text)")
+        let result = try await runProgram(
+            "/usr/bin/env", ["python3", "-m", "swiftclient.shell", "-A", credentials.authURL, "-U", credentials.user, "-K", credentials.key] + arguments,
+            directory: directory?.path)
+        let text = result.output
+        guard result.status == 0 else {
+            Issue.record("python-swiftclient \(arguments) exited \(result.status): \(result.error) \(text)")
             throw CancellationError()
         }
         return text

@@ -55,8 +55,10 @@ wsgi-file = /usr/bin/keystone-wsgi-public
 env = OS_KEYSTONE_CONFIG_DIR=$K
 env = OS_KEYSTONE_CONFIG_FILES=$3
 master = true
-processes = 1
-threads = 1
+# Two workers of two threads: one worker queued every request of the whole suite
+# (Nova's token checks, the tests, openstackclient) behind each bcrypt check.
+processes = 2
+threads = 2
 lazy-apps = true
 die-on-term = true
 buffer-size = 65535
@@ -91,6 +93,7 @@ start() {
     if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
       echo "10-keystone: something else already listens on 127.0.0.1:$PORT (not started by this lab)" >&2; exit 1
     fi
+    write_uwsgi "$K/keystone-uwsgi.ini" "127.0.0.1:$PORT" keystone.conf
     uwsgi --ini "$K/keystone-uwsgi.ini" >"$K/log/uwsgi.log" 2>&1 & echo $! >"$K/run/keystone.pid"
   fi
   wait_up "http://127.0.0.1:$PORT" "$K/log/uwsgi.log"

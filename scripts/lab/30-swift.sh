@@ -162,7 +162,11 @@ start_keystone_proxy() {
   local ks_env ks_url ks_root port
   ks_env=$(bash scripts/lab/10-keystone.sh env 2>/dev/null) || return 0
   ks_url=$(sed -n 's/^export MITTEN_TEST_KEYSTONE_URL=//p' <<<"$ks_env")
-  [ -n "$ks_url" ] && curl -sf --max-time 2 "$ks_url/" >/dev/null || { echo "30-swift: no Keystone, no Keystone-backed proxy" >&2; return 0; }
+  local answered=no
+  if [ -n "$ks_url" ]; then
+    for _ in 1 2 3 4 5; do curl -sf --max-time 10 "$ks_url/" >/dev/null && { answered=yes; break; }; sleep 1; done
+  fi
+  [ "$answered" = yes ] || { echo "30-swift: no Keystone, no Keystone-backed proxy" >&2; return 0; }
   /usr/bin/python3 -c 'import keystonemiddleware' 2>/dev/null || { echo "30-swift: keystonemiddleware missing, no Keystone-backed proxy" >&2; return 0; }
   ks_root=${ks_url%/v3}
   if [ ! -f "$S/etc/proxy-ks.port" ]; then

@@ -1,4 +1,5 @@
 import Foundation
+import MittenProcess
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -99,46 +100,23 @@ enum ProcessControl {
         return left
     }
 
-    /// Runs a short command to completion and returns its exit status and output.
+    /// Runs a short command to completion and returns its exit status and output
+    /// (stdout then stderr). Blocks the calling thread: call it from `offload`.
     static func run(_ arguments: [String], input: Data? = nil) throws -> (status: Int32, output: Data) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: arguments[0])
-        process.arguments = Array(arguments.dropFirst())
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        var inputFile: URL?
-        if let input {
-            let url = FileManager.default.temporaryDirectory.appendingPathComponent("lc-\(randomHex(8))")
-            try input.write(to: url)
-            inputFile = url
-            process.standardInput = try FileHandle(forReadingFrom: url)
+        do {
+            let result = try Program.runBlocking(arguments[0], Array(arguments.dropFirst()), input: input)
+            return (result.status, result.stdout + result.stderr)
+        } catch let error as Program.SpawnError {
+            throw LocalCloudError(.spawn, error.description)
         }
-        defer { if let inputFile { try? FileManager.default.removeItem(at: inputFile) } }
-        do { try process.run() } catch {
-            throw LocalCloudError(.spawn, "cannot run \(arguments[0]): \(error.localizedDescription)")
-        }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, data)
     }
 
     /// Decompresses gzip data with the system's gzip.
     static func gunzip(_ data: Data) throws -> Data {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("lc-\(randomHex(8)).gz")
-        try data.write(to: url)
-        defer { try? FileManager.default.removeItem(at: url) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-        process.arguments = ["-dc", url.path]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let result = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw LocalCloudError(.userData, "gzip data could not be decompressed") }
-        return result
+        let result: Program.Result
+        do { result = try Program.runBlocking("/bin/gzip", ["-dc"], input: data) } catch { throw LocalCloudError(.spawn, "\(error)") }
+        guard result.status == 0 else { throw LocalCloudError(.userData, "gzip data could not be decompressed") }
+        return result.stdout
     }
 }
 

@@ -89,6 +89,9 @@ public final class WireClient: Sendable {
             do {
                 let address = try await resolve()
                 let remaining = deadline - ContinuousClock.now
+                guard remaining > .zero else {
+                    throw RuntimeError(.timeout, "no connection to \(address) before the call's deadline")
+                }
                 return try await WireConnection.connect(to: address, secret: secret, connectTimeout: min(remaining, .seconds(5)), group: group)
             } catch let error as RuntimeError where error.code == .handshakeFailed {
                 throw error
