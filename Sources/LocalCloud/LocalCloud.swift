@@ -38,9 +38,12 @@ public struct LocalCloud: Sendable {
         self.logger = logger
     }
 
-    /// The default data directory, `~/.mitten/cloud`.
+    /// The default data directory: `MITTEN_CLOUD_DIR` when set, else `~/.mitten/cloud`.
     public static var defaultDataDirectory: URL {
-        FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".mitten/cloud")
+        if let directory = ProcessInfo.processInfo.environment["MITTEN_CLOUD_DIR"], !directory.isEmpty {
+            return URL(fileURLWithPath: directory).standardizedFileURL
+        }
+        return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".mitten/cloud")
     }
 
     /// Serves the cloud until the task is cancelled or (with `handleSignals`) SIGTERM/SIGINT

@@ -18,7 +18,7 @@ extension MittenCommand {
 extension MittenCommand.Cloud {
     /// Where the cloud keeps its state.
     struct DataOptions: ParsableArguments {
-        @Option(name: .customLong("data-dir"), help: "The cloud's data directory (default ~/.mitten/cloud).")
+        @Option(name: .customLong("data-dir"), help: "The cloud's data directory (default $MITTEN_CLOUD_DIR, else ~/.mitten/cloud).")
         var dataDirectory: String?
 
         var url: URL {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LocalCloud
 import Logging
 import MittenCluster
 import OpenStackKit
@@ -27,7 +28,7 @@ enum ClusterConnection {
         do {
             switch spec.cloud {
             case .local:
-                return try Credentials.resolve(cloud: "mitten-local")
+                return try localCloudCredentials()
             case .powerMitten:
                 let path = NSHomeDirectory() + "/.power_mitten"
                 guard let fields = try CredentialFields.powerMitten(at: path), let url = fields.authURL else {
@@ -39,6 +40,25 @@ enum ClusterConnection {
             }
         } catch let error as OpenStackError {
             throw ValidationError("cloud \(spec.cloud) of \(spec.file): \(error.message)")
+        }
+    }
+
+    /// `cloud: local`: the local cloud that `mitten cloud start` runs (data directory
+    /// `MITTEN_CLOUD_DIR`, default ~/.mitten/cloud), found through its daemon file, so no
+    /// clouds.yaml is needed; the clouds.yaml cloud `mitten-local` when none runs there.
+    static func localCloudCredentials() throws -> Credentials {
+        let directory = LocalCloud.defaultDataDirectory
+        if let endpoint = LocalCloud.Daemon.running(in: directory) {
+            let user = endpoint.credentials
+            return Credentials(
+                authURL: endpoint.authURL, identityAPIVersion: .v3,
+                username: user.username, password: Secret(user.password), userDomainName: user.domainName,
+                projectName: user.projectName, projectDomainName: user.domainName)
+        }
+        do {
+            return try Credentials.resolve(cloud: "mitten-local")
+        } catch {
+            throw ValidationError("cloud: local, but no local cloud runs in \(directory.path) (start it with `mitten cloud start`) and no clouds.yaml names mitten-local")
         }
     }
 }
