@@ -136,7 +136,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "MittenRuntimeTests",
-        dependencies: ["MittenRuntime"],
+        dependencies: ["MittenRuntime", "MittenTestSupport"],
         swiftSettings: swiftSettings
     ),
     .testTarget(

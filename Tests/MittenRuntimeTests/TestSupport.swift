@@ -48,6 +48,17 @@ func startTestServer(secret: ClusterSecret, port: Int = 0, maximumFrameLength: I
     return (server, service)
 }
 
+/// A test server on a port below Linux's ephemeral range (32768-60999), so that no
+/// other test's outgoing connection or port-0 listener can take the port while a test
+/// closes and re-binds it.
+func startTestServerOnFixedPort(secret: ClusterSecret) async throws -> (WireServer, TestService) {
+    var lastError: (any Error)?
+    for _ in 0..<50 {
+        do { return try await startTestServer(secret: secret, port: Int.random(in: 20_000..<32_000)) } catch { lastError = error }
+    }
+    throw lastError!
+}
+
 /// A blocking loopback socket for sending raw bytes (garbage, oversized frames).
 struct RawSocket {
     let fd: Int32
