@@ -92,9 +92,9 @@ struct WireTests {
         // server may or may not have run it); the call after that connects again.
         var again: [String: String]?
         do {
-            again = try await client.call(service: "Test", method: "echo", ["n": "2"], as: [String: String].self, timeout: .seconds(10))
+            again = try await client.call(service: "Test", method: "echo", ["n": "2"], as: [String: String].self, timeout: .seconds(30))
         } catch let error as RuntimeError where error.code == .connectionClosed {
-            again = try await client.call(service: "Test", method: "echo", ["n": "2"], as: [String: String].self, timeout: .seconds(10))
+            again = try await client.call(service: "Test", method: "echo", ["n": "2"], as: [String: String].self, timeout: .seconds(30))
         }
         #expect(again == ["n": "2"])
         await client.close()

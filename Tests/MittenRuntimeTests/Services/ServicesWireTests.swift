@@ -68,8 +68,9 @@ import Testing
         let hosted = try await host { try MutexService(context: $0) }
         let mutex = MutexClient(client: hosted.client)
         let first = try #require(try await mutex.lock(owner: "a", lease: .seconds(2)))
-        #expect(try await mutex.tryLock(owner: "b") == nil)
-        // A blocking lock gets it once the first lease runs out (nobody renews it).
+        // A blocking lock gets it once the first lease runs out (nobody renews it). (That
+        // b is refused while a's lease runs is DurableMutexTests' business: a 2 s lease
+        // is too short to assert on in a loaded parallel run.)
         let second = try #require(try await mutex.lock(owner: "b", lease: .seconds(30), wait: .seconds(20)))
         #expect(second.token > first.token)
         await #expect { try await mutex.unlock(token: first.token) } throws: { ($0 as? RuntimeError)?.code == .staleToken }
