@@ -85,7 +85,7 @@ var targets: [Target] = [
     // It needs no cloud client, so it builds and starts without one.
     .target(
         name: "MittenRuntime",
-        dependencies: [nioCore, nioPosix, nioConcurrency, nioHTTP1, crypto, logging, metrics, serviceLifecycle, unixSignals, prometheus, yams, grdb],
+        dependencies: ["MittenProcess", nioCore, nioPosix, nioConcurrency, nioHTTP1, crypto, logging, metrics, serviceLifecycle, unixSignals, prometheus, yams, grdb],
         swiftSettings: swiftSettings
     ),
     // Cluster provisioning on OpenStack: the cluster file, plan, cloud-init rendering,

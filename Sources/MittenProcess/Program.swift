@@ -72,6 +72,7 @@ public enum Program {
             envp.forEach { free($0) }
         }
         var pid = pid_t()
+        CloseOnExec.markInheritedDescriptors()
         let spawned = executable.contains("/")
             ? posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
             : posix_spawnp(&pid, executable, &actions, &attributes, argv, envp)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MittenCluster
 import MittenRuntime
 import ServiceLifecycle
 import UnixSignals
@@ -58,17 +59,13 @@ extension MittenCommand {
         func run() async throws {
             let daemonized = ProcessInfo.processInfo.environment["MITTEN_DAEMONIZED"] == "1"
             if daemon && !daemonized { return try detach() }
-            guard localhost, let typeName = type else {
-                // The provisioning work wires the metadata-service client in here; the role
-                // then comes from TaskCatalog.select(vmName) with the VM's name.
-                throw RuntimeError(.usage, "not on an OpenStack VM; use --localhost (and --type)")
-            }
-            let catalog = try TaskCatalog.load(path: tasks ?? TaskCatalog.defaultPath())
-            let taskType = try catalog.select(typeName)
+            let placement = localhost ? try localPlacement() : try await cloudPlacement(daemonized: daemonized)
+            let catalog = try TaskCatalog.load(path: placement.taskFile)
+            let taskType = try catalog.select(placement.taskType)
             let logger = options.logger(label: "mitten.startup", default: .info, syslogIdent: daemonized ? taskType.name : nil)
-            let settings = try MittenConfiguration.load(path: configuration ?? MittenConfiguration.defaultPath(), required: configuration != nil, logger: logger)
-            let (secret, secretFile) = try options.secret()
-            let control = options.controlAddress
+            let settings = try MittenConfiguration.load(path: placement.configuration, required: configuration != nil, logger: logger)
+            let secret = placement.secret, secretFile = placement.secretFile
+            let control = placement.control
             if taskType.name != "Control", !taskType.services.isEmpty {
                 let client = ControlClient(client: WireClient(address: control, secret: secret, policy: once ? .never : .reconnect, logger: logger))
                 for companion in taskType.services {
@@ -77,11 +74,11 @@ extension MittenCommand {
                 }
                 await client.client.close()
             }
-            let count = taskType.workerCount(requested: workers, cpus: TaskCatalog.cpuCount)
+            let count = placement.workers ?? taskType.workerCount(requested: workers, cpus: TaskCatalog.cpuCount)
             let executable = ChildProcess.currentExecutable
             let level = options.level(default: .info).rawValue
             let base = ProcessInfo.processInfo.environment
-            let bind = self.bind
+            let bind = placement.bind
             let addressFile = self.addressFile
             let metricsPort = self.metricsPort
             let once = self.once
@@ -102,13 +99,84 @@ extension MittenCommand {
                 }
             ), logger: logger)
             logger.info("supervising", metadata: ["mitten.task": "\(taskType.name)", "mitten.workers": "\(count)", "mitten.control": "\(control)"])
-            let group = ServiceGroup(configuration: .init(
-                services: [.init(service: supervisor, successTerminationBehavior: .gracefullyShutdownGroup)],
-                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: supervisor, successTerminationBehavior: .gracefullyShutdownGroup)]
+            if taskType.name != "Control" {
+                // The task group shows up in the registry (status, console, cluster up).
+                let presence = TaskGroupPresence(taskType: taskType.name, node: placement.node, host: placement.nodeAddress)
+                let presenceLogger = logger
+                services.append(.init(
+                    service: ServiceFunction { await cancelWhenGracefulShutdown { try? await presence.run(supervisor: supervisor, control: control, secret: secret, logger: presenceLogger) } },
+                    successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore))
+            }
+            let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()
             switch await supervisor.outcome ?? .stopped {
             case .finished, .stopped: return
             case .gaveUp(let reason), .fatal(let reason): throw RuntimeError(.spawnFailed, "task \(taskType.name) stopped: \(reason)")
+            }
+        }
+
+        /// Where and as what this supervisor runs.
+        struct Placement {
+            var taskType: String
+            var taskFile: String
+            var configuration: String
+            var control: WireAddress
+            var bind: String?
+            var secret: ClusterSecret
+            var secretFile: String
+            /// Set on a VM (the role decides); nil: from the flag and the task file.
+            var workers: Int?
+            /// This node's name and the address the task group is reachable at.
+            var node: String
+            var nodeAddress: String
+        }
+
+        /// `--localhost`: everything from flags, the environment and the defaults.
+        private func localPlacement() throws -> Placement {
+            guard let typeName = type else { throw ValidationError("--type is required with --localhost") }
+            let (secret, secretFile) = try options.secret()
+            return Placement(
+                taskType: typeName, taskFile: tasks ?? TaskCatalog.defaultPath(),
+                configuration: configuration ?? MittenConfiguration.defaultPath(),
+                control: options.controlAddress, bind: bind, secret: secret, secretFile: secretFile, workers: nil,
+                node: ProcessInfo.processInfo.hostName,
+                nodeAddress: bind ?? TaskGroupPresence.localAddress(toward: options.controlAddress.host) ?? "127.0.0.1")
+        }
+
+        /// On a VM (or a local cloud server): the role comes from the server's name in the
+        /// metadata service, the rest from what cloud-init wrote under /etc/mitten
+        /// (`MITTEN_ROOT`/`MITTEN_SERVER_ROOT` prefix it on the local cloud). A name that
+        /// matches no task type, or missing files, exit with status 78 (EX_CONFIG), which
+        /// the systemd unit does not restart.
+        private func cloudPlacement(daemonized: Bool) async throws -> Placement {
+            let environment = ProcessInfo.processInfo.environment
+            let layout = NodeLayout(environment: environment)
+            let logger = options.logger(label: "mitten.startup", default: .info, syslogIdent: daemonized ? "mitten" : nil)
+            do {
+                let serverName = try await CloudStartup.serverNameFromMetadata(environment: environment, logger: logger)
+                let decided = try await CloudStartup(layout: layout).decide(
+                    vcpus: CloudStartup.vcpus(environment: environment), workersFlag: workers,
+                    serverName: { serverName })
+                guard let control = WireAddress(decided.role.controlAddress) else {
+                    throw ClusterError(.invalidClusterFile, "\(layout.controlFile) holds '\(decided.role.controlAddress)', not HOST:PORT")
+                }
+                guard let secret = try ClusterSecret.load(path: layout.secretFile) else {
+                    throw ClusterError(.unreadableFile, "\(layout.secretFile) (the cluster secret) is missing")
+                }
+                logger.info("role from the server's name", metadata: ["mitten.task": "\(decided.role.taskType)", "mitten.workers": "\(decided.role.workers)", "mitten.control": "\(control)"])
+                return Placement(
+                    taskType: decided.role.taskType, taskFile: tasks ?? layout.taskFile,
+                    configuration: configuration ?? layout.configFile,
+                    control: control, bind: bind ?? (decided.role.isControl ? control.host : nil),
+                    secret: secret, secretFile: layout.secretFile, workers: decided.role.workers,
+                    node: serverName,
+                    // The local cloud says which loopback address is this server's.
+                    nodeAddress: environment["MITTEN_SERVER_ADDRESS"] ?? bind ?? TaskGroupPresence.localAddress(toward: control.host) ?? "0.0.0.0")
+            } catch let error as ClusterError {
+                logger.critical("cannot start on this server", metadata: ["mitten.error": "\(error.message)"])
+                FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))
+                throw ExitCode(UserDataRenderer.configurationExitStatus)
             }
         }
 

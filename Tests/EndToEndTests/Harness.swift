@@ -48,6 +48,22 @@ final class Harness: @unchecked Sendable {
         try await runProgram(binary, arguments, environment: environment, input: input)
     }
 
+    /// Writes mitten.yaml with one task type whose workers run `script` under /bin/sh (a
+    /// YAML block scalar: no quoting of the script needed).
+    func writeShellTask(_ name: String, script: String) throws {
+        let indented = script.split(separator: "\n", omittingEmptySubsequences: false).map { "          " + $0 }.joined(separator: "\n")
+        try """
+        tasks:
+          - name: \(name)
+            command:
+              - /bin/sh
+              - -c
+              - |
+        \(indented)
+
+        """.write(toFile: directory + "/mitten.yaml", atomically: true, encoding: .utf8)
+    }
+
     /// Polls `condition` every 50 ms for up to `seconds`.
     func eventually(_ seconds: Double = 20, _ condition: () async throws -> Bool) async throws -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
@@ -78,6 +94,9 @@ final class Harness: @unchecked Sendable {
             child.send(SIGKILL)
             _ = await child.exitStatus
         }
+        // Processes that left the tree (services of a Control the test killed) still
+        // carry this harness's secret file in their environment.
+        for pid in Processes.carrying(environment: "MITTEN_SECRET_FILE=\(directory)/secret") { kill(pid, SIGKILL) }
         try? FileManager.default.removeItem(atPath: directory)
     }
 }
@@ -93,6 +112,15 @@ enum Processes {
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             guard fields.count > 2, fields[0] != "Z", let parent = pid_t(fields[1]) else { return nil }
             return (pid, parent)
+        }
+    }
+
+    /// Live processes whose environment holds exactly `entry` (NAME=VALUE).
+    static func carrying(environment entry: String) -> [pid_t] {
+        let wanted = Array(entry.utf8)
+        return table().compactMap { process in
+            guard process.pid != getpid(), let data = FileManager.default.contents(atPath: "/proc/\(process.pid)/environ") else { return nil }
+            return data.split(separator: 0).contains { Array($0) == wanted } ? process.pid : nil
         }
     }
 

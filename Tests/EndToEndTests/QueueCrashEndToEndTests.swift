@@ -1,7 +1,5 @@
-// Compiled once the runtime's CLI (startup, service) and its e2e Harness are in main:
-// remove this #if then. Until then the file is kept out of the build (see docs/services.md).
-#if MITTEN_SERVICES_E2E
 import Foundation
+import MittenTestSupport
 import MittenRuntime
 import Testing
 
@@ -68,11 +66,7 @@ struct QueueCrashEndToEndTests {
             #expect(pushed.status == 0, "push failed: \(pushed.error)")
         }
         let binDirectory = (harness.binary as NSString).deletingLastPathComponent
-        try """
-        tasks:
-          - name: CrashWorker
-            command: ["/bin/sh", "-c", \(String(reflecting: "PATH=\(binDirectory):$PATH\n" + Self.worker))]
-        """.write(toFile: harness.directory + "/mitten.yaml", atomically: true, encoding: .utf8)
+        try harness.writeShellTask("CrashWorker", script: "PATH=\(binDirectory):$PATH\n" + Self.worker)
         let supervisor = try harness.start(["startup", "--type", "CrashWorker", "--localhost", "--workers", "4",
                                              "--control", control, "--grace", "2", "--log-level", "warning"])
         func acked() async -> Int64 { (try? await harness.queueStats("crash", control: control))??.acked ?? -1 }
@@ -86,12 +80,12 @@ struct QueueCrashEndToEndTests {
         kill(victim, SIGKILL)
 
         #expect(try await harness.eventually(120) { await acked() >= 9000 })
-        let queuePIDs = harness.processes(matching: ["service", "--kind", "Queue", "--name", "crash"])
+        let queuePIDs = harness.processes(matching: ["service", "--kind", "Queue", "--name", "crash", "--control", control])
         #expect(queuePIDs.count == 1)
         for pid in queuePIDs { kill(pid, SIGKILL) }
 
         #expect(try await harness.eventually(120) { await acked() >= 14000 })
-        let controlPIDs = harness.processes(matching: ["worker", "--type", "Control"])
+        let controlPIDs = harness.processes(matching: ["worker", "--type", "Control", "--index", "0", "--control", control])
         #expect(controlPIDs.count == 1, "one Control worker process")
         for pid in controlPIDs { kill(pid, SIGKILL) }
 
@@ -125,4 +119,3 @@ struct QueueCrashEndToEndTests {
         #expect(popped - redeliveries == Self.total, "every first delivery is a distinct item")
     }
 }
-#endif

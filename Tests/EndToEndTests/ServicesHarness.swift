@@ -1,7 +1,5 @@
-// Compiled once the runtime's CLI (startup, service) and its e2e Harness are in main:
-// remove this #if then. Until then the file is kept out of the build (see docs/services.md).
-#if MITTEN_SERVICES_E2E
 import Foundation
+import MittenTestSupport
 import MittenRuntime
 
 extension Harness {
@@ -55,4 +53,3 @@ extension Harness {
         return try? JSONDecoder().decode(QueueStatistics.self, from: Data(result.output.utf8))
     }
 }
-#endif

@@ -1,7 +1,5 @@
-// Compiled once the runtime's CLI (startup, service) and its e2e Harness are in main:
-// remove this #if then. Until then the file is kept out of the build (see docs/services.md).
-#if MITTEN_SERVICES_E2E
 import Foundation
+import MittenTestSupport
 import MittenRuntime
 import Testing
 
@@ -25,11 +23,7 @@ struct ShellTaskEndToEndTests {
               mitten queue ack words "$lease"
             done
             """
-            try """
-            tasks:
-              - name: Upcase
-                command: ["/bin/sh", "-c", \(String(reflecting: script))]
-            """.write(toFile: harness.directory + "/mitten.yaml", atomically: true, encoding: .utf8)
+            try harness.writeShellTask("Upcase", script: script)
             _ = try harness.start(["startup", "--type", "Upcase", "--localhost", "--workers", "2", "--control", control,
                                    "--grace", "2", "--log-level", "warning"])
             #expect(try await harness.eventually(120) { (try await harness.queueStats("words", control: control))?.acked == 40 })
@@ -47,4 +41,3 @@ struct ShellTaskEndToEndTests {
         await harness.cleanUp()
     }
 }
-#endif

@@ -45,6 +45,7 @@ enum ProcessControl {
             envp.forEach { free($0) }
         }
         var pid: pid_t = 0
+        CloseOnExec.markInheritedDescriptors()
         let result = posix_spawn(&pid, arguments[0], &actions, &attributes, argv, envp)
         guard result == 0 else {
             throw LocalCloudError(.spawn, "cannot start \(arguments[0]): \(String(cString: strerror(result)))")

@@ -71,10 +71,26 @@ public enum ProcessFacts {
     /// The machine's host name.
     public static var hostname: String { ProcessInfo.processInfo.hostName }
 
-    /// Seconds since this module was first used in the process (close to process start).
+    /// Seconds since the process started (from /proc; elsewhere since this module was
+    /// first used).
     public static var uptimeSeconds: Double {
+        if let uptime = processUptimeFromProc() { return uptime }
         let elapsed = ContinuousClock.now - started
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// /proc/uptime minus field 22 of /proc/self/stat (start time in clock ticks).
+    private static func processUptimeFromProc() -> Double? {
+        guard let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")"),
+              let system = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8),
+              let systemUptime = system.split(separator: " ").first.flatMap({ Double($0) }) else { return nil }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // fields[0] is field 3 (state); the start time is field 22.
+        guard fields.count > 19, let ticks = Double(fields[19]) else { return nil }
+        let hertz = Double(sysconf(Int32(_SC_CLK_TCK)))
+        guard hertz > 0 else { return nil }
+        return max(0, systemUptime - ticks / hertz)
     }
 
     /// Resident set size in KiB, from /proc/self/statm (0 where unavailable).

@@ -28,10 +28,10 @@ public struct ServiceHost: Sendable {
         wire.on("describe", WireEmpty.self) { _ in await hosted.describe() }
         let server = try await WireServer.bind(host: bindHost, port: 0, services: [wire], secret: context.secret, logger: logger)
         let registry = RegistryClient(client: WireClient(address: context.control, secret: context.secret, logger: logger))
-        let lease = RegistryLease(entry: RegistryEntry(name: kind.entryName(context.name), address: server.address, description: kind.name))
+        let lease = RegistryLease(entry: RegistryEntry(name: kind.entryName(context.name), address: server.address, description: kind.name), orphanAfter: .seconds(120))
         logger.info("service started", metadata: ["mitten.service": "\(lease.entry.name)", "mitten.address": "\(server.address)"])
         let group = ServiceGroup(
-            services: [server, ServiceFunction { try await hosted.run() }, ServiceFunction { await cancelWhenGracefulShutdown { await lease.hold(registry: registry, logger: logger) } }],
+            services: [server, ServiceFunction { try await hosted.run() }, ServiceFunction { try await cancelWhenGracefulShutdown { try await lease.hold(registry: registry, logger: logger) } }],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )

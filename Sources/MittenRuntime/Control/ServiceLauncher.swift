@@ -63,6 +63,9 @@ public actor ServiceLauncher {
         case .running(_, let entry): return entry
         case .starting(let task): return try await task.value
         case nil:
+            // A service that outlived a Control killed with -9 holds its data and renews
+            // its entry with the Control at the same address: use it, start no second one.
+            if let live = await registry.lookup(kind.entryName(name)) { return live }
             let task = Task { try await self.start(key, entryName: kind.entryName(name)) }
             slots[key] = .starting(task)
             return try await task.value
@@ -112,6 +115,13 @@ public actor ServiceLauncher {
         guard let entry else {
             await child.terminate(grace: .seconds(2))
             slots[key] = nil
+            // It may have ended because an older process of the same service (left by a
+            // Control killed with -9) holds its data: that one re-registers within a
+            // third of its lease. Use it then.
+            if let survivor = await registry.wait(for: entryName, timeout: .seconds(12)) {
+                logger.info("service already running, outside this Control", metadata: ["mitten.service": "\(entryName)", "mitten.address": "\(survivor.address)"])
+                return survivor
+            }
             throw RuntimeError(.spawnFailed, "service \(entryName) did not register within \(timeout); see its log lines")
         }
         if stopping {

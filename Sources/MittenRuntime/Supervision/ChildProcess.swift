@@ -1,4 +1,5 @@
 import Foundation
+import MittenProcess
 import Synchronization
 
 /// How a child process ended.
@@ -97,6 +98,7 @@ public final class ChildProcess: Sendable {
             for pointer in envp { free(pointer) }
         }
         var pid = pid_t()
+        CloseOnExec.markInheritedDescriptors()
         // A bare name (a task's `command: [python3, ...]`) is looked up in PATH.
         let result = executable.contains("/")
             ? posix_spawn(&pid, executable, &actions, &attributes, argv, envp)

@@ -66,6 +66,9 @@ public actor Supervisor: Service {
     /// The pids of running workers by index.
     public var workerPIDs: [Int: pid_t] { children.mapValues(\.pid) }
 
+    /// Restarts of workers so far.
+    public var restartCount: Int { policy.restarts }
+
     /// Runs until every worker is done, restarts are exhausted, or graceful shutdown.
     public func run() async throws {
         _ = await supervise()

@@ -29,10 +29,17 @@ public struct TaskCatalog: Sendable {
     }
 
     /// The environment every worker gets on top of the supervisor's own; `MITTEN` is the
-    /// mitten binary's path so shell workers can call `"$MITTEN" stat add ...`.
+    /// mitten binary's path, and its directory leads PATH, so shell workers can call
+    /// `mitten stat add ...` (or `"$MITTEN" ...`).
     public static func workerEnvironment(base: [String: String], executable: String, control: WireAddress, secretFile: String, task: String, index: Int, options: [String: String]) -> [String: String] {
         var environment = base
         environment["MITTEN"] = executable
+        // `mitten ...` in a shell worker is this same binary, wherever it lives.
+        let directory = executable.split(separator: "/", omittingEmptySubsequences: false).dropLast().joined(separator: "/")
+        if !directory.isEmpty {
+            let path = base["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+            if !path.split(separator: ":").contains(Substring(directory)) { environment["PATH"] = directory + ":" + path }
+        }
         environment["MITTEN_CONTROL"] = control.description
         environment["MITTEN_SECRET_FILE"] = secretFile
         environment["MITTEN_TASK"] = task
