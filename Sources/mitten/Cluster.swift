@@ -8,7 +8,7 @@ extension MittenCommand {
         static let configuration = CommandConfiguration(
             commandName: "cluster",
             abstract: "Provision a cluster of VMs from a cluster file (mitten.yaml) and bootstrap mitten on them.",
-            subcommands: [Plan.self, Up.self, Status.self, Down.self, SSH.self, Render.self]
+            subcommands: [Plan.self, Up.self, Status.self, Down.self, SSH.self, Console.self, Render.self]
         )
     }
 }

@@ -130,6 +130,9 @@ extension MittenCommand {
             /// This node's name and the address the task group is reachable at.
             var node: String
             var nodeAddress: String
+            /// On a VM: held while this supervisor runs, so that cloud-init's runcmd and
+            /// the SSH bootstrap starting it at once leave one running.
+            var lock: ExclusiveFileLock? = nil
         }
 
         /// `--localhost`: everything from flags, the environment and the defaults.
@@ -153,6 +156,13 @@ extension MittenCommand {
             let environment = ProcessInfo.processInfo.environment
             let layout = NodeLayout(environment: environment)
             let logger = options.logger(label: "mitten.startup", default: .info, syslogIdent: daemonized ? "mitten" : nil)
+            let lock: ExclusiveFileLock
+            do {
+                lock = try ExclusiveFileLock(path: layout.root + "/etc/mitten/startup.lock", patience: .zero)
+            } catch let error as RuntimeError where error.code == .serviceRunning {
+                logger.notice("mitten already runs on this server", metadata: ["mitten.detail": "\(error.message)"])
+                throw ExitCode.success
+            }
             do {
                 let serverName = try await CloudStartup.serverNameFromMetadata(environment: environment, logger: logger)
                 let decided = try await CloudStartup(layout: layout).decide(
@@ -172,7 +182,8 @@ extension MittenCommand {
                     secret: secret, secretFile: layout.secretFile, workers: decided.role.workers,
                     node: serverName,
                     // The local cloud says which loopback address is this server's.
-                    nodeAddress: environment["MITTEN_SERVER_ADDRESS"] ?? bind ?? TaskGroupPresence.localAddress(toward: control.host) ?? "0.0.0.0")
+                    nodeAddress: environment["MITTEN_SERVER_ADDRESS"] ?? bind ?? TaskGroupPresence.localAddress(toward: control.host) ?? "0.0.0.0",
+                    lock: lock)
             } catch let error as ClusterError {
                 logger.critical("cannot start on this server", metadata: ["mitten.error": "\(error.message)"])
                 FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))

@@ -8,13 +8,13 @@ import Darwin
 /// service has it open, so that two processes never serve the same name from one
 /// file (each would keep its own in-memory state). The kernel drops the lock when
 /// the holder dies, even by `kill -9`.
-final class ExclusiveFileLock: Sendable {
+public final class ExclusiveFileLock: Sendable {
     private let descriptor: Int32
 
     /// Takes the lock, retrying for up to `patience` (a restarted service may start
     /// while its predecessor is still exiting). Throws ``RuntimeError/Code-swift.struct/serviceRunning``
     /// when another process keeps holding it.
-    init(path: String, patience: Duration = .seconds(10)) throws {
+    public init(path: String, patience: Duration = .seconds(10)) throws {
         let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else {
             throw RuntimeError(.dataDirectoryUnusable, "cannot open the lock file \(path) (errno \(errno)); check the permissions of the data directory or pass another --data-dir")

@@ -1,0 +1,25 @@
+import Foundation
+import MittenTestSupport
+import Testing
+
+/// The README's main job as a user runs it: scripts/demo-cluster brings examples/cluster.yaml
+/// up on the local cloud (real sshd per server, real cloud-init run, the SSH bootstrap
+/// through libssh2 with the host keys mitten generated), runs the checksum workload through
+/// the shared queues, shows the console, tears the cluster down and checks that no server
+/// process is left.
+@Suite(.serialized, .timeLimit(.minutes(10)))
+struct ClusterDemoEndToEndTests {
+    @Test func exampleClusterComesUpRunsItsWorkloadAndGoesAway() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+        var environment = ProcessInfo.processInfo.environment
+        environment["MITTEN_BINARY"] = try Harness.findBinary()
+        let result = try await runProgram("/bin/bash", [root + "/scripts/demo-cluster"], environment: environment, directory: root)
+        let output = result.output
+        #expect(result.status == 0, "demo-cluster failed: \(result.error.suffix(3000))\n\(output.suffix(3000))")
+        #expect(output.contains("every VM registered"))
+        #expect(output.contains("ready 0\nleased 0\n"), "every file listed was checksummed and acked")
+        #expect(output.contains("Lister@Lister-1") && output.contains("Checksummer@Checksummer-2"), "task groups on the console")
+        #expect(output.contains("deleted: Checksummer-1, Checksummer-2, Control-1, Lister-1"))
+        #expect(output.contains("no server process left"))
+    }
+}
