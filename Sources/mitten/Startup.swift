@@ -156,6 +156,9 @@ extension MittenCommand {
             let environment = ProcessInfo.processInfo.environment
             let layout = NodeLayout(environment: environment)
             let logger = options.logger(label: "mitten.startup", default: .info, syslogIdent: daemonized ? "mitten" : nil)
+            guard FileManager.default.fileExists(atPath: layout.taskFile) else {
+                throw RuntimeError(.usage, "not on a VM that `mitten cluster up` bootstrapped (\(layout.taskFile) does not exist); use --localhost (and --type)")
+            }
             let lock: ExclusiveFileLock
             do {
                 lock = try ExclusiveFileLock(path: layout.root + "/etc/mitten/startup.lock", patience: .zero)
