@@ -52,14 +52,7 @@ public enum Program {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGINT, SIGTERM, SIGHUP, SIGPIPE, SIGQUIT, SIGUSR1, SIGUSR2, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
-        var mask = sigset_t()
-        sigemptyset(&mask)
-        posix_spawnattr_setsigmask(&attributes, &mask)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        SpawnAttributes.configure(&attributes)
 
         let environment = environment ?? ProcessInfo.processInfo.environment
         // A working directory goes through coreutils' `env --chdir` (glibc's
@@ -96,12 +89,16 @@ public enum Program {
         _ executable: String, _ arguments: [String],
         environment: [String: String]? = nil, input: Data? = nil, directory: String? = nil
     ) async throws -> Result {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(with: Swift.Result { try runBlocking(executable, arguments, environment: environment, input: input, directory: directory) })
-            }
-            thread.stackSize = 512 * 1024
-            thread.start()
-        }
+        try await offThePool { try runBlocking(executable, arguments, environment: environment, input: input, directory: directory) }
+    }
+}
+
+/// Runs blocking work on a thread of its own, never on Swift Concurrency's cooperative
+/// pool: that pool has one thread per core (two on CI), so blocking it stalls every task.
+public func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        thread.stackSize = 1 << 20
+        thread.start()
     }
 }

@@ -1,17 +1,6 @@
 import Foundation
 @_exported import MittenProcess
 
-/// Runs blocking work on a thread of its own, never on Swift Concurrency's cooperative
-/// pool: that pool has one thread per core (two on CI), so a test that blocks it stalls
-/// every other test of the run.
-public func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try body() }) }
-        thread.stackSize = 1 << 20
-        thread.start()
-    }
-}
-
 /// What a program printed and how it ended.
 public typealias ProgramResult = Program.Result
 

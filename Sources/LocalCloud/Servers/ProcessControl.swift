@@ -12,9 +12,6 @@ enum ProcessControl {
     /// The environment variable that marks every process of a server.
     static let markerVariable = "MITTEN_LOCAL_SERVER"
 
-    /// glibc's POSIX_SPAWN_SETSID (a GNU extension the Swift overlay does not export).
-    private static let spawnSetSID: Int16 = 0x80
-
     /// Spawns `arguments[0]` with `arguments` in a new session, stdin from /dev/null and
     /// stdout+stderr appended to `logPath`. Returns the PID (= process group = session id).
     static func spawn(_ arguments: [String], environment: [String: String], logPath: String) throws -> Int32 {
@@ -26,14 +23,7 @@ enum ProcessControl {
             posix_spawnattr_destroy(&attributes)
             posix_spawn_file_actions_destroy(&actions)
         }
-        posix_spawnattr_setflags(&attributes, spawnSetSID | Int16(POSIX_SPAWN_SETSIGMASK) | Int16(POSIX_SPAWN_SETSIGDEF))
-        var noSignals = sigset_t()
-        sigemptyset(&noSignals)
-        posix_spawnattr_setsigmask(&attributes, &noSignals)
-        var defaults = sigset_t()
-        sigemptyset(&defaults)
-        for signal in [SIGPIPE, SIGTERM, SIGINT, SIGHUP, SIGCHLD] { sigaddset(&defaults, signal) }
-        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        SpawnAttributes.configure(&attributes, newSession: true)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath, O_WRONLY | O_CREAT | O_APPEND, 0o600)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
@@ -102,7 +92,7 @@ enum ProcessControl {
     }
 
     /// Runs a short command to completion and returns its exit status and output
-    /// (stdout then stderr). Blocks the calling thread: call it from `offload`.
+    /// (stdout then stderr). Blocks the calling thread: call it from `offThePool`.
     static func run(_ arguments: [String], input: Data? = nil) throws -> (status: Int32, output: Data) {
         do {
             let result = try Program.runBlocking(arguments[0], Array(arguments.dropFirst()), input: input)

@@ -1,4 +1,5 @@
 import Foundation
+import MittenProcess
 import Logging
 
 /// Boots and deletes servers: the BUILD -> ACTIVE/ERROR life cycle, the processes behind
@@ -52,7 +53,7 @@ actor ServerRuntime {
                                   keypairPublicKey: keypair, metadataURL: metadataURL(of: serverID))
         do {
             let provisioner = self.provisioner
-            let processes = try await offload { try provisioner.provision(context, runCommands: runCommands) }
+            let processes = try await offThePool { try provisioner.provision(context, runCommands: runCommands) }
             let kept = try await store.mutate { state -> Bool in
                 guard var record = state.servers[serverID], record.taskState != "deleting" else { return false }
                 record.status = "ACTIVE"
@@ -63,7 +64,7 @@ actor ServerRuntime {
                 state.servers[serverID] = record
                 return true
             }
-            if !kept { _ = try? await offload { ProcessControl.terminate(serverID: serverID, groups: processes.groups) } }
+            if !kept { _ = try? await offThePool { ProcessControl.terminate(serverID: serverID, groups: processes.groups) } }
             logger.info("server active", metadata: ["localcloud.server": .string(server.name), "localcloud.address": .string(server.address)])
         } catch {
             ProcessControl.terminate(serverID: serverID, groups: [], grace: 1)
@@ -89,7 +90,7 @@ actor ServerRuntime {
         boots[serverID]?.cancel()
         await boots[serverID]?.value
         guard let record = await store.read({ $0.servers[serverID] }) else { return }
-        let left = (try? await offload { ProcessControl.terminate(serverID: serverID, groups: record.processes.groups) }) ?? []
+        let left = (try? await offThePool { ProcessControl.terminate(serverID: serverID, groups: record.processes.groups) }) ?? []
         if !left.isEmpty { logger.warning("processes survived SIGKILL", metadata: ["localcloud.pids": .string("\(left)")]) }
         _ = try? await store.mutate { state in
             state.servers[serverID] = nil
@@ -164,10 +165,3 @@ extension ProcessRecord {
     var groups: [Int32] { [sshdPID, runcmdPID].compactMap { $0 } }
 }
 
-/// Runs blocking work (process start-up and shutdown, which poll with usleep) on a
-/// Dispatch thread instead of a cooperative-pool thread.
-func offload<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
-    }
-}

@@ -38,9 +38,7 @@ public struct TaskGroupPresence: Sendable {
         let server = try await WireServer.bind(host: host, port: 0, services: [wire], secret: secret, logger: logger)
         let registry = RegistryClient(client: WireClient(address: control, secret: secret, logger: logger))
         let lease = RegistryLease(entry: RegistryEntry(name: entryName, address: server.address, description: "TaskGroup"))
-        await withTaskCancellationHandler {
-            try? await lease.hold(registry: registry, logger: logger)
-        } onCancel: {}
+        try? await lease.hold(registry: registry, logger: logger)
         await server.close()
         await registry.client.close()
     }
