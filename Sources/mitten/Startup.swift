@@ -77,7 +77,9 @@ extension MittenCommand {
             let count = placement.workers ?? taskType.workerCount(requested: workers, cpus: TaskCatalog.cpuCount)
             let executable = ChildProcess.currentExecutable
             let level = options.level(default: .info).rawValue
-            let base = ProcessInfo.processInfo.environment
+            var environment = ProcessInfo.processInfo.environment
+            if let dataDirectory = placement.dataDirectory { environment["MITTEN_DATA_DIR"] = dataDirectory }
+            let base = environment
             let bind = placement.bind
             let addressFile = self.addressFile
             let metricsPort = self.metricsPort
@@ -133,6 +135,9 @@ extension MittenCommand {
             /// On a VM: held while this supervisor runs, so that cloud-init's runcmd and
             /// the SSH bootstrap starting it at once leave one running.
             var lock: ExclusiveFileLock? = nil
+            /// On a VM: the node's data directory (`/var/lib/mitten`) unless
+            /// `MITTEN_DATA_DIR` says otherwise; nil: the environment's or `~/.mitten/data`.
+            var dataDirectory: String? = nil
         }
 
         /// `--localhost`: everything from flags, the environment and the defaults.
@@ -186,7 +191,8 @@ extension MittenCommand {
                     node: serverName,
                     // The local cloud says which loopback address is this server's.
                     nodeAddress: environment["MITTEN_SERVER_ADDRESS"] ?? bind ?? TaskGroupPresence.localAddress(toward: control.host) ?? "0.0.0.0",
-                    lock: lock)
+                    lock: lock,
+                    dataDirectory: environment["MITTEN_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? layout.dataDirectory)
             } catch let error as ClusterError {
                 logger.critical("cannot start on this server", metadata: ["mitten.error": "\(error.message)"])
                 FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))

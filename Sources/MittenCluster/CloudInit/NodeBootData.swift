@@ -69,4 +69,7 @@ public struct NodeLayout: Sendable, Hashable {
     public var startScript: String { root + "/etc/mitten/start.sh" }
     /// The mitten binary.
     public var binary: String { root + "/usr/local/bin/mitten" }
+    /// Where the node's durable services (queues, mutexes, stores) keep their databases:
+    /// the node's own state, not the home directory of whoever started it.
+    public var dataDirectory: String { root + "/var/lib/mitten" }
 }
