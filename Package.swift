@@ -102,7 +102,7 @@ var targets: [Target] = [
     ),
     .executableTarget(
         name: "mitten-bench",
-        dependencies: ["MittenRuntime", "OpenStackKit", "SwiftStorageKit", "MittenSSH", argumentParser, nioCore, nioPosix, logging],
+        dependencies: ["MittenRuntime", "MittenProcess", "OpenStackKit", "SwiftStorageKit", "MittenSSH", argumentParser, nioCore, nioPosix, logging],
         path: "Sources/MittenBenchmarks",
         swiftSettings: swiftSettings
     ),

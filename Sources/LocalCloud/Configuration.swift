@@ -36,6 +36,13 @@ extension LocalCloud {
             public var errorFraction: Double = 0
             /// Boots of servers whose name matches this regular expression end in ERROR.
             public var errorNamePattern: String?
+            /// At most this many boots end in an injected ERROR over the cloud's life (nil: no
+            /// limit), e.g. 1 for a transient "no valid host" that a retry gets past.
+            public var errorLimit: Int?
+            /// Servers whose name matches this regular expression ignore the host keys their
+            /// user-data gave (`ssh_keys`) and present one the cloud generates, as a man in
+            /// the middle or an image without cloud-init would.
+            public var foreignHostKeyNamePattern: String?
             /// The fault message of an injected ERROR.
             public var faultMessage: String = "No valid host was found. There are not enough hosts available."
             /// Requests per second admitted by the API rate limit; nil means unlimited.
@@ -106,10 +113,14 @@ extension LocalCloud {
             try check((0...65535).contains(port), "port must be between 0 and 65535")
             try check((0...1).contains(faults.errorFraction), "faults.errorFraction must be between 0 and 1")
             try check(faults.apiLatency >= 0 && faults.bootDuration >= 0, "latencies must not be negative")
+            try check((faults.errorLimit ?? 0) >= 0, "faults.errorLimit must not be negative")
             try check(faults.tokenLifetime > 0, "faults.tokenLifetime must be positive")
             try check([413, 429].contains(faults.rateLimitStatus), "faults.rateLimitStatus must be 413 or 429")
             if let pattern = faults.errorNamePattern {
                 try check((try? NSRegularExpression(pattern: pattern)) != nil, "faults.errorNamePattern is not a valid regular expression")
+            }
+            if let pattern = faults.foreignHostKeyNamePattern {
+                try check((try? NSRegularExpression(pattern: pattern)) != nil, "faults.foreignHostKeyNamePattern is not a valid regular expression")
             }
         }
     }
@@ -124,6 +135,8 @@ extension LocalCloud.Configuration.Faults {
         bootDuration = try c.decodeIfPresent(Double.self, forKey: .bootDuration) ?? d.bootDuration
         errorFraction = try c.decodeIfPresent(Double.self, forKey: .errorFraction) ?? d.errorFraction
         errorNamePattern = try c.decodeIfPresent(String.self, forKey: .errorNamePattern)
+        foreignHostKeyNamePattern = try c.decodeIfPresent(String.self, forKey: .foreignHostKeyNamePattern)
+        errorLimit = try c.decodeIfPresent(Int.self, forKey: .errorLimit)
         faultMessage = try c.decodeIfPresent(String.self, forKey: .faultMessage) ?? d.faultMessage
         rateLimitPerSecond = try c.decodeIfPresent(Double.self, forKey: .rateLimitPerSecond)
         rateLimitBurst = try c.decodeIfPresent(Int.self, forKey: .rateLimitBurst) ?? d.rateLimitBurst

@@ -11,7 +11,7 @@ struct BenchCommand: AsyncParsableCommand {
         subcommands: [
             RuntimeAll.self, Ping.self, RegistryNames.self, LookupNames.self, ColdStart.self, IdleMemory.self, StatisticsAdds.self,
             W2.self, W2Worker.self, MutexRoundTrips.self, ServicesCore.self,
-            Keystone.self, Storage.self, StorageTransfer.self, SSH.self,
+            Keystone.self, Storage.self, StorageTransfer.self, SSH.self, ClusterUp.self,
         ]
     )
 }

@@ -54,6 +54,9 @@ extension MittenCommand.Cloud {
         @Option(help: "Seconds a server stays in BUILD.") var bootDuration: Double?
         @Option(help: "Fraction (0-1) of boots that end in ERROR.") var errorFraction: Double?
         @Option(help: "Boots of servers whose name matches this regex end in ERROR.") var errorNamePattern: String?
+        @Option(help: "At most this many boots end in an injected ERROR.") var errorLimit: Int?
+        @Option(help: "Servers whose name matches this regex present a host key the cloud generates instead of their user-data's.")
+        var foreignHostKeyNamePattern: String?
         @Option(help: "Fault message of injected ERRORs.") var faultMessage: String?
         @Option(help: "Quota: servers.") var quotaInstances: Int?
         @Option(help: "Quota: vCPUs.") var quotaCores: Int?
@@ -76,6 +79,8 @@ extension MittenCommand.Cloud {
             if let bootDuration { c.faults.bootDuration = bootDuration }
             if let errorFraction { c.faults.errorFraction = errorFraction }
             if let errorNamePattern { c.faults.errorNamePattern = errorNamePattern }
+            if let errorLimit { c.faults.errorLimit = errorLimit }
+            if let foreignHostKeyNamePattern { c.faults.foreignHostKeyNamePattern = foreignHostKeyNamePattern }
             if let faultMessage { c.faults.faultMessage = faultMessage }
             if let quotaInstances { c.quotas.instances = quotaInstances }
             if let quotaCores { c.quotas.cores = quotaCores }

@@ -11,6 +11,8 @@ struct BootContext: Sendable {
     var userData: Data
     var keypairPublicKey: String?
     var metadataURL: String
+    /// An injected fault: present a host key the cloud generates, not the user-data's.
+    var foreignHostKey = false
 }
 
 /// Lays out a server's directory and starts its sshd and runcmd.
@@ -92,7 +94,7 @@ struct ServerProvisioner: Sendable {
             throw LocalCloudError(.provisioning, "\(sshdPath) is missing: install openssh-server (scripts/setup does)")
         }
         var hostKeyPaths: [String] = []
-        for type in ["ed25519", "ecdsa", "rsa"] {
+        for type in ["ed25519", "ecdsa", "rsa"] where !context.foreignHostKey {
             guard let key = config.hostKeys["\(type)_private"] else { continue }
             let url = directory.appendingPathComponent("ssh_host_\(type)_key")
             try writePrivately(Data((key.hasSuffix("\n") ? key : key + "\n").utf8), to: url)
@@ -111,7 +113,7 @@ struct ServerProvisioner: Sendable {
         }
         let authorized = (config.authorizedKeys + [context.keypairPublicKey].compactMap { $0 }).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
         try writePrivately(Data(authorized.map { $0 + "\n" }.joined().utf8), to: directory.appendingPathComponent("authorized_keys"))
-        let setEnv = [ProcessControl.markerVariable, "MITTEN_METADATA_URL", "MITTEN_SERVER_ROOT", "MITTEN_SERVER_NAME", "MITTEN_VCPUS"]
+        let setEnv = [ProcessControl.markerVariable, "MITTEN_METADATA_URL", "MITTEN_SERVER_ROOT", "MITTEN_SERVER_NAME", "MITTEN_SERVER_ADDRESS", "MITTEN_VCPUS"]
             .compactMap { key in environment[key].map { "\"\(key)=\($0)\"" } }.joined(separator: " ")
         let sshdConfig = """
             ListenAddress \(context.address):\(sshPort)

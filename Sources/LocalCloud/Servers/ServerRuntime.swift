@@ -11,6 +11,8 @@ actor ServerRuntime {
     private let logger: Logger
     private let metadataBase: @Sendable () -> String
     private var boots: [String: Task<Void, Never>] = [:]
+    /// Boots that ended in an injected ERROR so far (for `faults.errorLimit`).
+    private var injectedErrors = 0
 
     init(store: CloudStore, provisioner: ServerProvisioner, faults: LocalCloud.Configuration.Faults,
          logger: Logger, metadataBase: @escaping @Sendable () -> String) {
@@ -31,9 +33,14 @@ actor ServerRuntime {
 
     /// Whether an injected fault makes this boot end in ERROR.
     nonisolated func injectedFailure(name: String) -> Bool {
-        if let pattern = faults.errorNamePattern, let regex = try? NSRegularExpression(pattern: pattern),
-           regex.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil { return true }
+        if Self.matches(faults.errorNamePattern, name) { return true }
         return faults.errorFraction > 0 && Double.random(in: 0..<1) < faults.errorFraction
+    }
+
+    /// Whether `pattern` (nil: none) matches somewhere in `name`.
+    nonisolated static func matches(_ pattern: String?, _ name: String) -> Bool {
+        guard let pattern, let regex = try? NSRegularExpression(pattern: pattern) else { return false }
+        return regex.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
     }
 
     private func boot(_ serverID: String, runCommands: Bool) async {
@@ -42,7 +49,8 @@ actor ServerRuntime {
             try? await Task.sleep(for: .seconds(faults.bootDuration))
         }
         guard !Task.isCancelled, let server = await store.read({ $0.servers[serverID] }), server.taskState != "deleting" else { return }
-        if injectedFailure(name: server.name) {
+        if injectedFailure(name: server.name), faults.errorLimit.map({ injectedErrors < $0 }) ?? true {
+            injectedErrors += 1
             await markError(serverID, message: faults.faultMessage, details: "injected by the local cloud's fault configuration")
             return
         }
@@ -50,7 +58,8 @@ actor ServerRuntime {
         let keypair = await store.read { state in server.keyName.flatMap { state.keypairs[$0]?.publicKey } }
         let context = BootContext(serverID: serverID, name: server.name, address: server.address, vcpus: flavor?.vcpus ?? 1,
                                   ram: flavor?.ram ?? 512, userData: server.userData.flatMap { Data(base64Encoded: $0) } ?? Data(),
-                                  keypairPublicKey: keypair, metadataURL: metadataURL(of: serverID))
+                                  keypairPublicKey: keypair, metadataURL: metadataURL(of: serverID),
+                                  foreignHostKey: Self.matches(faults.foreignHostKeyNamePattern, server.name))
         do {
             let provisioner = self.provisioner
             let processes = try await offThePool { try provisioner.provision(context, runCommands: runCommands) }
@@ -137,7 +146,8 @@ actor ServerRuntime {
         let flavor = store.resources.flavor(server.flavorID)
         let context = BootContext(serverID: server.id, name: server.name, address: server.address, vcpus: flavor?.vcpus ?? 1,
                                   ram: flavor?.ram ?? 512, userData: server.userData.flatMap { Data(base64Encoded: $0) } ?? Data(),
-                                  keypairPublicKey: keypair, metadataURL: metadataURL(of: server.id))
+                                  keypairPublicKey: keypair, metadataURL: metadataURL(of: server.id),
+                                  foreignHostKey: Self.matches(faults.foreignHostKeyNamePattern, server.name))
         do {
             let config = try CloudConfig.parse(context.userData)
             let directory = provisioner.directory(of: server.id).appendingPathComponent("ssh")

@@ -74,15 +74,17 @@ public struct CloudState: Sendable, Hashable {
         public var fault: String?
         /// The server's fixed or floating addresses.
         public var addresses: [String]
-        /// The flavor id it booted with.
+        /// The flavor id it booted with (Nova before microversion 2.47).
         public var flavorID: String?
+        /// The flavor's name at boot (Nova 2.47 and later embed it instead of the id).
+        public var flavorName: String?
         /// Creates a server.
         public init(
             id: String, name: String, status: String, metadata: [String: String] = [:],
-            fault: String? = nil, addresses: [String] = [], flavorID: String? = nil
+            fault: String? = nil, addresses: [String] = [], flavorID: String? = nil, flavorName: String? = nil
         ) {
             self.id = id; self.name = name; self.status = status; self.metadata = metadata
-            self.fault = fault; self.addresses = addresses; self.flavorID = flavorID
+            self.fault = fault; self.addresses = addresses; self.flavorID = flavorID; self.flavorName = flavorName
         }
 
         /// True when the server failed or is going away.

@@ -41,7 +41,7 @@ public struct ClusterStatus: Sendable, Codable, Hashable {
                 name: server.name,
                 role: spec.role(ofNode: server.name) ?? "?",
                 status: server.status,
-                flavor: state.flavors.first { $0.id == server.flavorID }?.name ?? server.flavorID ?? "?",
+                flavor: server.flavorName ?? state.flavors.first { $0.id == server.flavorID }?.name ?? server.flavorID ?? "?",
                 addresses: server.addresses,
                 registered: registered.map { table in server.addresses.flatMap { table[$0] ?? [] } },
                 fault: server.fault
@@ -53,12 +53,20 @@ public struct ClusterStatus: Sendable, Codable, Hashable {
         }
     }
 
+    /// What the table shows of a VM's registered services: their names while they are
+    /// short, else how many (`--json` always lists the names).
+    static func summary(of names: [String]) -> String {
+        if names.isEmpty { return "-" }
+        let joined = names.sorted().joined(separator: ",")
+        return joined.count <= 40 ? joined : "\(names.count) services"
+    }
+
     /// A text table with columns sized to their widest entry.
     public var table: String {
         let header = ["NAME", "ROLE", "STATUS", "FLAVOR", "ADDRESSES", "REGISTERED"]
         let body = rows.map { row in
             [row.name, row.role, row.status + (row.fault.map { " (\($0))" } ?? ""), row.flavor,
-             row.addresses.joined(separator: ","), row.registered.map { $0.isEmpty ? "-" : $0.joined(separator: ",") } ?? "?"]
+             row.addresses.joined(separator: ","), row.registered.map { Self.summary(of: $0) } ?? "?"]
         }
         let widths = header.indices.map { column in ([header] + body).map { $0[column].count }.max() ?? 0 }
         let lines = ([header] + body).map { cells in

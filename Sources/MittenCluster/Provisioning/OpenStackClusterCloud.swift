@@ -62,7 +62,8 @@ public struct OpenStackClusterCloud: ClusterCloud {
             (server.addresses[network] ?? []).sorted { ($0.type ?? "fixed") < ($1.type ?? "fixed") }.map(\.addr)
         }
         return .init(id: server.id, name: server.name, status: server.status, metadata: server.metadata,
-                     fault: server.fault?.message, addresses: addresses, flavorID: server.flavor?.id)
+                     fault: server.fault?.message, addresses: addresses, flavorID: server.flavor?.id,
+                     flavorName: server.flavor?.originalName)
     }
 
     public func importKeypair(name: String, publicKey: SSHPublicKey) async throws {

@@ -18,10 +18,13 @@ actor CreatedServers {
 
 extension Provisioner {
     /// Boots one VM, waits for ACTIVE (replacing it on ERROR), bootstraps it over SSH;
-    /// returns its address. Driven by ``NodeLifecycle``.
-    func bringUp(_ request: ClusterPlan.BootRequest, controlAddress: String?, ledger: CreatedServers) async throws -> String {
+    /// returns its address. Driven by ``NodeLifecycle``. Control publishes its address on
+    /// `board`; a worker's user-data names Control's early address and its bootstrap
+    /// waits for the final one.
+    func bringUp(_ request: ClusterPlan.BootRequest, board: ControlAddressBoard, ledger: CreatedServers) async throws -> String {
         var lifecycle = NodeLifecycle(maximumErrorBoots: configuration.maximumErrorBoots)
-        let data = try spec.bootData(node: request.name, controlAddress: controlAddress, workspace: workspace)
+        let earlyControl = request.isControl ? nil : try await board.earlyAddress(clock: clock)
+        let data = try spec.bootData(node: request.name, controlAddress: earlyControl.map { "\($0):\(spec.controlPort)" }, workspace: workspace)
         let userData = try RenderedUserData(text: try UserDataRenderer().render(data), node: request.name)
         let metadata = [spec.membershipMetadata.key: spec.membershipMetadata.value, "mitten_role": request.role]
         let start = clock.now
@@ -39,12 +42,15 @@ extension Provisioner {
         while true {
             switch action {
             case .waitForActive:
-                let server = try await waitWhileBuilding(id: lifecycle.serverID!, node: request.name, since: start)
+                let server = try await waitWhileBuilding(id: lifecycle.serverID!, node: request.name, since: start) { address in
+                    if request.isControl { await board.publishEarly(address) }
+                }
                 if server.status.uppercased() == "ACTIVE" {
                     guard let first = server.addresses.first else {
                         throw ClusterError(.cloudFailure, "\(request.name) is ACTIVE but has no address; check its network (\(spec.network ?? "default"))")
                     }
                     address = first
+                    if request.isControl { await board.publishFinal(first) }
                     report(.active, address)
                     action = lifecycle.handle(.becameActive)
                 } else {
@@ -61,11 +67,12 @@ extension Provisioner {
                 // The bootstrapper waits for port 22 and verifies the host key in one go.
                 action = lifecycle.handle(.sshVerified)
             case .bootstrap:
+                let control = request.isControl ? address : try await board.finalAddress(clock: clock)
                 report(.ssh)
                 do {
                     try await bootstrapper.bootstrap(
                         node: request.name, address: address, hostKey: data.hostKey.publicKey,
-                        files: uploads(for: request, address: address), command: Self.startCommand
+                        files: uploads(for: request, controlAddress: "\(control):\(spec.controlPort)"), command: Self.startCommand
                     )
                     action = lifecycle.handle(.bootstrapped)
                 } catch let error as ClusterError where error.code == .hostKeyMismatch {
@@ -87,11 +94,14 @@ extension Provisioner {
         }
     }
 
-    /// Polls the server with capped backoff until it leaves BUILD.
-    func waitWhileBuilding(id: String, node: String, since start: C.Instant) async throws -> CloudState.Server {
+    /// Polls the server with capped backoff until it leaves BUILD, telling `addressShown`
+    /// each time the server lists an address.
+    func waitWhileBuilding(id: String, node: String, since start: C.Instant,
+                           addressShown: (String) async -> Void) async throws -> CloudState.Server {
         var delay = Duration.milliseconds(250)
         while true {
             let server = try await cloud.server(id: id)
+            if let address = server.addresses.first { await addressShown(address) }
             let status = server.status.uppercased()
             if status == "ACTIVE" || status == "ERROR" { return server }
             if start.duration(to: clock.now) > configuration.activeTimeout {
@@ -105,13 +115,10 @@ extension Provisioner {
     /// What the bootstrap runs once the files are in place (the same script runcmd runs).
     static var startCommand: String { #"sh "${MITTEN_ROOT:-${MITTEN_SERVER_ROOT:-}}/etc/mitten/start.sh""# }
 
-    /// The binary, plus Control's own address on Control (its user-data could not
-    /// know it before it booted).
-    func uploads(for request: ClusterPlan.BootRequest, address: String) -> [UploadFile] {
-        var files = [UploadFile(remotePath: "/usr/local/bin/mitten", localPath: configuration.binaryPath, mode: 0o755)]
-        if request.isControl {
-            files.append(UploadFile(remotePath: "/etc/mitten/control", contents: Array("\(address):\(spec.controlPort)\n".utf8), mode: 0o600))
-        }
-        return files
+    /// The binary, plus Control's address as it is now that Control is ACTIVE (Control's
+    /// user-data could not know its own; a worker's may name an earlier boot's).
+    func uploads(for request: ClusterPlan.BootRequest, controlAddress: String) -> [UploadFile] {
+        [UploadFile(remotePath: "/usr/local/bin/mitten", localPath: configuration.binaryPath, mode: 0o755),
+         UploadFile(remotePath: "/etc/mitten/control", contents: Array("\(controlAddress)\n".utf8), mode: 0o600)]
     }
 }

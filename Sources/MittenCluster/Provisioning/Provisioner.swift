@@ -2,9 +2,10 @@ import Foundation
 import Logging
 
 /// `mitten cluster up`: computes the plan and carries it out. Keypair and security
-/// groups first, then Control (booted, ACTIVE, bootstrapped), then the workers in
-/// parallel with bounded concurrency, then waits until every VM registered with
-/// Control. A failure or cancellation (Ctrl-C) deletes every server this run created
+/// groups first, then Control's boot; as soon as Control shows its address (while it
+/// still builds) the workers boot in parallel with bounded concurrency, so the whole
+/// cluster takes about one boot; each VM is bootstrapped once ACTIVE (a worker once
+/// Control is ACTIVE too), then `up` waits until every VM registered with Control. A failure or cancellation (Ctrl-C) deletes every server this run created
 /// that is not healthy, unless ``Configuration/keepFailed``; a VM with a wrong host
 /// key is always kept for inspection.
 public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
@@ -75,32 +76,40 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
         let ledger = CreatedServers()
         do {
             for action in plan.actions { try await perform(action) }
-            let controlAddress: String
-            var addresses: [String: String] = [:]
-            if let control = plan.boots.first(where: \.isControl) {
-                let address = try await bringUp(control, controlAddress: nil, ledger: ledger)
-                addresses[control.name] = address
-                controlAddress = "\(address):\(spec.controlPort)"
-            } else {
+            let board = ControlAddressBoard()
+            let controlBoot = plan.boots.first(where: \.isControl)
+            if controlBoot == nil {
                 guard let control = plan.existingServers.first(where: { spec.role(ofNode: $0.name) == "Control" }),
                       let address = control.addresses.first else {
                     throw ClusterError(.cloudFailure, "Control exists but has no address yet; run up again when it is ACTIVE")
                 }
-                controlAddress = "\(address):\(spec.controlPort)"
+                await board.publishFinal(address)
             }
+            var addresses: [String: String] = [:]
             let workers = plan.boots.filter { !$0.isControl }
             try await withThrowingTaskGroup(of: (String, String).self) { group in
+                if let controlBoot {
+                    group.addTask {
+                        do { return (controlBoot.name, try await bringUp(controlBoot, board: board, ledger: ledger)) } catch {
+                            await board.fail(error)
+                            throw error
+                        }
+                    }
+                    // Workers boot once Control shows its address, while Control still builds.
+                    _ = try await board.earlyAddress(clock: clock)
+                }
                 var pending = workers[...]
                 func startNext() {
                     guard let next = pending.popFirst() else { return }
-                    group.addTask { (next.name, try await bringUp(next, controlAddress: controlAddress, ledger: ledger)) }
+                    group.addTask { (next.name, try await bringUp(next, board: board, ledger: ledger)) }
                 }
                 for _ in 0..<min(configuration.concurrency, workers.count) { startNext() }
                 while let (name, address) = try await group.next() {
                     addresses[name] = address
-                    startNext()
+                    if name != controlBoot?.name { startNext() }
                 }
             }
+            let controlAddress = "\(try await board.finalAddress(clock: clock)):\(spec.controlPort)"
             let nodes = plan.boots.map(\.name)
             if let waitForRegistration {
                 try await waitForRegistration(controlAddress, addresses)
@@ -134,11 +143,30 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     private func cleanUp(_ servers: [(node: String, id: String, keep: Bool)]) async {
+        var deleted: Set<String> = []
         for server in servers where !server.keep {
             logger.info("deleting \(server.node) (created by this run, not healthy)")
-            do { try await cloud.deleteServer(id: server.id) } catch {
+            do {
+                try await cloud.deleteServer(id: server.id)
+                deleted.insert(server.id)
+            } catch {
                 logger.error("could not delete \(server.node) (\(server.id)): \(error); delete it by hand")
             }
+        }
+        // Deleting is asynchronous in Nova: list until they are gone, so that `up` only
+        // returns once nothing it created is left behind.
+        let start = clock.now
+        var delay = Duration.milliseconds(100)
+        while !deleted.isEmpty {
+            guard let listed = try? await cloud.state().servers.map(\.id) else { break }
+            deleted.formIntersection(listed)
+            if deleted.isEmpty { break }
+            if start.duration(to: clock.now) > .seconds(120) {
+                logger.error("servers \(deleted.sorted().joined(separator: ", ")) are still listed two minutes after their deletion; check them with `openstack server list`")
+                break
+            }
+            try? await clock.sleep(for: delay)
+            delay = min(delay * 2, .seconds(2))
         }
     }
 }

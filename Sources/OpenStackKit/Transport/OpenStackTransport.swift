@@ -88,7 +88,10 @@ public final class OpenStackTransport: Sendable {
             case .giveUp:
                 throw failure
             case .retry(let delay):
-                logger.debug("retrying OpenStack request", metadata: [
+                // A cloud that throttles (413/429) or is unavailable is worth telling the user about.
+                var level = Logger.Level.debug
+                if case .status(let status, _, _) = outcome, [413, 429, 503].contains(status) { level = .notice }
+                logger.log(level: level, "retrying OpenStack request: \(failure.message)", metadata: [
                     "openstack.request.method": "\(request.method.rawValue)",
                     "openstack.request.path": "\(Self.path(of: request.url))",
                     "openstack.retry.attempt": "\(attempt)", "openstack.retry.delay": "\(delay)",

@@ -1,0 +1,50 @@
+/// Where `up` learns Control's address while Control boots. Nova shows a server's fixed
+/// address while it is still building, so workers are booted as soon as that *early*
+/// address is known (their user-data names it), in parallel with Control's own boot;
+/// each worker's bootstrap then waits for the *final* address, that of the Control
+/// that became ACTIVE (after an ERROR boot Control is booted again and may get another
+/// address), and uploads it as `/etc/mitten/control`.
+actor ControlAddressBoard {
+    private var early: String?
+    private var final: String?
+    private var failure: (any Error)?
+
+    /// Control's server shows an address (it may still be building).
+    func publishEarly(_ address: String) {
+        if early == nil { early = address }
+    }
+
+    /// Control is ACTIVE at this address.
+    func publishFinal(_ address: String) {
+        if early == nil { early = address }
+        final = address
+    }
+
+    /// Control failed: those waiting for its address fail too.
+    func fail(_ error: any Error) {
+        if final == nil { failure = error }
+    }
+
+    func current() throws -> (early: String?, final: String?) {
+        if let failure { throw failure }
+        return (early, final)
+    }
+}
+
+extension ControlAddressBoard {
+    /// Waits (polling `clock`, so cancellation ends the wait) for the early address.
+    func earlyAddress<C: Clock>(clock: C) async throws -> String where C.Duration == Duration {
+        while true {
+            if let early = try current().early { return early }
+            try await clock.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Waits for the final address.
+    func finalAddress<C: Clock>(clock: C) async throws -> String where C.Duration == Duration {
+        while true {
+            if let final = try current().final { return final }
+            try await clock.sleep(for: .milliseconds(50))
+        }
+    }
+}
