@@ -47,7 +47,7 @@ struct QueueCrashEndToEndTests {
         return nil
     }
 
-    @Test(.disabled("passes the worker and queue-service kills; after Control is killed -9 the queue does not come back within 240 s (the surviving service process is not yet adopted by the restarted Control). To fix next: see the session note"))
+    @Test
     func itemsSurviveKilledWorkerQueueAndControl() async throws {
         let harness = try Harness()
         do {
@@ -91,7 +91,7 @@ struct QueueCrashEndToEndTests {
         for pid in controlPIDs { kill(pid, SIGKILL) }
 
         #expect(try await harness.eventually(240) { await acked() >= Int64(Self.total) })
-        FileManager.default.createFile(atPath: harness.directory + "/done", contents: nil)
+        _ = FileManager.default.createFile(atPath: harness.directory + "/done", contents: nil)
         let stats = try #require(try await harness.queueStats("crash", control: control))
         #expect(stats.ready == 0 && stats.leased == 0 && stats.deadReady == 0 && stats.acked == Int64(Self.total))
 

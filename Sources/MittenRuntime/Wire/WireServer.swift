@@ -55,9 +55,15 @@ public final class WireServer: Service, Sendable {
 
     /// Waits until graceful shutdown (or ``close()``), then closes the listener and every connection.
     public func run() async throws {
-        try await withGracefulShutdownHandler {
-            try await channel.closeFuture.get()
-        } onGracefulShutdown: {
+        // Ends on graceful shutdown and on cancellation alike (a service group cancels
+        // its other services when one of them returns).
+        try await withTaskCancellationHandler {
+            try await withGracefulShutdownHandler {
+                try await channel.closeFuture.get()
+            } onGracefulShutdown: {
+                self.closeNow()
+            }
+        } onCancel: {
             self.closeNow()
         }
         closeNow()
