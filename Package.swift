@@ -97,7 +97,7 @@ var targets: [Target] = [
     ),
     .executableTarget(
         name: "mitten",
-        dependencies: ["MittenRuntime", "MittenCluster", "LocalCloud", "OpenStackKit", "SwiftStorageKit", argumentParser, nioCore, nioPosix, logging, serviceLifecycle, unixSignals],
+        dependencies: ["MittenRuntime", "MittenCluster", "LocalCloud", "OpenStackKit", "SwiftStorageKit", argumentParser, httpClient, nioCore, nioPosix, logging, serviceLifecycle, unixSignals],
         swiftSettings: swiftSettings
     ),
     .executableTarget(

@@ -1,3 +1,4 @@
+public import AsyncHTTPClient
 import Foundation
 public import Logging
 public import NIOHTTP1
@@ -35,13 +36,17 @@ public final class OpenStackClient: Sendable {
     let logger: Logger
     let microversion: MicroversionNegotiator
 
-    /// Creates a client; nothing is sent until the first request.
+    /// Creates a client; nothing is sent until the first request. With `httpClient`
+    /// (e.g. `.shared` in a short-lived command) requests go through that client, which
+    /// the caller owns; otherwise the client makes its own and `shutdown()` ends it.
     public init(credentials: Credentials, configuration: Configuration = Configuration(), logger: Logger,
-                counter: RequestCounter = RequestCounter(), now: @escaping @Sendable () -> Date = { Date() }) {
+                counter: RequestCounter = RequestCounter(), now: @escaping @Sendable () -> Date = { Date() },
+                httpClient: HTTPClient? = nil) {
         self.credentials = credentials
         self.configuration = configuration
         self.logger = logger
-        let transport = OpenStackTransport(configuration: configuration.transport, counter: counter)
+        let transport = httpClient.map { OpenStackTransport(client: $0, configuration: configuration.transport, counter: counter) }
+            ?? OpenStackTransport(configuration: configuration.transport, counter: counter)
         self.transport = transport
         let authenticator = KeystoneAuthenticator(credentials: credentials, transport: transport)
         self.tokens = TokenCache(renewalMargin: configuration.tokenRenewalMargin, now: now) {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
 import Logging
+import AsyncHTTPClient
+import OpenStackKit
 import SwiftStorageKit
 
 extension MittenCommand {
@@ -9,9 +11,11 @@ extension MittenCommand {
         static let configuration = CommandConfiguration(
             abstract: "Object storage on OpenStack Swift: list, upload, download, inspect, delete, sign URLs.",
             discussion: """
-            Credentials (v1 auth), first found wins: --auth-url/--user/--key; MITTEN_SWIFT_AUTH_URL, \
-            MITTEN_SWIFT_USER, MITTEN_SWIFT_KEY or ST_AUTH, ST_USER, ST_KEY; swift_uri, swift_username \
-            (ACCOUNT:USER), swift_key in ~/.power_mitten. Uploads and downloads are streamed and \
+            Credentials, first found wins: v1 auth from --auth-url/--user/--key or MITTEN_SWIFT_AUTH_URL, \
+            MITTEN_SWIFT_USER, MITTEN_SWIFT_KEY (or ST_AUTH, ST_USER, ST_KEY); Keystone from --os-cloud, \
+            OS_CLOUD or OS_AUTH_URL and friends (the catalog's object-store endpoint, or --storage-url); \
+            v1 auth from swift_uri, swift_username (ACCOUNT:USER), swift_key in ~/.power_mitten; \
+            Keystone from openstack_* in ~/.power_mitten. Uploads and downloads are streamed and \
             checked against Swift's MD5 ETags; files over the threshold become Static Large Objects.
             """,
             subcommands: [List.self, Put.self, Get.self, Stat.self, Remove.self, MakeContainer.self, TempURL.self]
@@ -30,6 +34,12 @@ struct StorageOptions: ParsableArguments {
     @Option(help: "Swift key (prefer the environment or ~/.power_mitten: flags show in `ps`).")
     var key: String?
 
+    @Option(name: .customLong("os-cloud"), help: "Keystone auth with this clouds.yaml cloud (its catalog's object-store endpoint).")
+    var osCloud: String?
+
+    @Option(name: .customLong("storage-url"), help: "With Keystone auth: this storage URL instead of the catalog's.")
+    var storageURL: String?
+
     @Flag(help: "Print JSON for scripts instead of text.")
     var json = false
 
@@ -38,11 +48,35 @@ struct StorageOptions: ParsableArguments {
 
     /// A client built from the resolved credentials.
     func client(largeObjects: LargeObjectPolicy = LargeObjectPolicy()) throws -> SwiftStorageClient {
-        let credentials = try SwiftV1Credentials.resolve(authURL: authURL, user: user, key: key)
         var logger = Logger(label: "mitten.storage") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = verbose ? .debug : .warning
-        return SwiftStorageClient(authenticator: SwiftV1Authenticator(credentials: credentials),
+        return SwiftStorageClient(authenticator: try authenticator(logger: logger),
                                   configuration: .init(largeObjects: largeObjects), logger: logger)
+    }
+
+    /// v1 or Keystone, in the order the command's help gives.
+    func authenticator(logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any SwiftAuthenticator {
+        func set(_ value: String?) -> Bool { value.map { !$0.isEmpty } ?? false }
+        let explicitV1 = set(authURL) || set(user) || set(key)
+            || SwiftV1Credentials.environmentKeys.authURL.contains { set(environment[$0]) }
+        let explicitKeystone = set(osCloud) || set(environment["OS_CLOUD"]) || set(environment["OS_AUTH_URL"])
+        func keystone() throws -> any SwiftAuthenticator {
+            let credentials: Credentials
+            do { credentials = try Credentials.resolve(cloud: osCloud, environment: environment) } catch let error as OpenStackError {
+                throw ValidationError(error.message)
+            }
+            // The shared HTTP client: nothing to shut down when the command ends.
+            let openStack = OpenStackClient(credentials: credentials, logger: logger, httpClient: .shared)
+            return SwiftKeystoneAuthenticator(openStack: openStack, storageURLOverride: storageURL)
+        }
+        if explicitKeystone, !explicitV1 { return try keystone() }
+        do {
+            return SwiftV1Authenticator(credentials: try SwiftV1Credentials.resolve(authURL: authURL, user: user, key: key, environment: environment))
+        } catch {
+            // ~/.power_mitten with openstack_* keys and no swift_* keys: Keystone.
+            if !explicitV1, let authenticator = try? keystone() { return authenticator }
+            throw error
+        }
     }
 
     /// Prints a value as pretty JSON (sorted keys) on standard output.

@@ -21,16 +21,7 @@ struct StorageCommandTests {
     static let environment = StorageLab.environment
 
     static func binary() throws -> URL {
-        if let path = environment["MITTEN_BINARY"] { return URL(fileURLWithPath: path) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["swift", "build", "--show-bin-path"]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let path = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        process.waitUntilExit()
-        return URL(fileURLWithPath: path).appendingPathComponent("mitten")
+        URL(fileURLWithPath: try Harness.findBinary())
     }
 
     /// Runs `mitten storage ARGS` off the cooperative pool; returns (exit status, stdout, stderr).
@@ -52,6 +43,47 @@ struct StorageCommandTests {
 
     static func json(_ text: String) throws -> Any {
         try JSONSerialization.jsonObject(with: Data(text.utf8))
+    }
+
+    /// Keystone auth from the OS_* variables of an openrc: the token and the catalog's
+    /// object-store endpoint of the lab's real Keystone, no Swift v1 credentials at all.
+    @Test func keystoneCredentialsFromTheEnvironment() async throws {
+        func require(_ name: String) throws -> String {
+            try #require(Self.environment[name], "\(name) is not set: run scripts/test")
+        }
+        var env = Self.environment
+        for name in env.keys where name.hasPrefix("ST_") || name.hasPrefix("MITTEN_SWIFT_") || name.hasPrefix("OS_") { env[name] = nil }
+        env["OS_AUTH_URL"] = try require("MITTEN_TEST_KEYSTONE_URL")
+        env["OS_USERNAME"] = try require("MITTEN_TEST_KEYSTONE_USER")
+        env["OS_PASSWORD"] = try require("MITTEN_TEST_KEYSTONE_PASSWORD")
+        env["OS_PROJECT_NAME"] = try require("MITTEN_TEST_KEYSTONE_PROJECT")
+        env["OS_USER_DOMAIN_NAME"] = try require("MITTEN_TEST_KEYSTONE_DOMAIN")
+        env["OS_PROJECT_DOMAIN_NAME"] = try require("MITTEN_TEST_KEYSTONE_DOMAIN")
+        env["OS_IDENTITY_API_VERSION"] = "3"
+        env["HOME"] = FileManager.default.temporaryDirectory.path
+        let container = "mitten-ks-\(UUID().uuidString.prefix(8))"
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("mitten-ks-\(UUID().uuidString).txt")
+        try Data("through keystone\n".utf8).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        func storage(_ arguments: [String]) async throws -> ProgramResult {
+            try await runProgram(try Self.binary().path, ["storage"] + arguments, environment: env)
+        }
+        let made = try await storage(["mkdir", container])
+        #expect(made.status == 0, "\(made.error)")
+        let put = try await storage(["put", container, file.path, "--name", "k ü.txt"])
+        #expect(put.status == 0, "\(put.error)")
+        let listed = try await storage(["ls", container])
+        #expect(listed.output.split(separator: "\n") == ["k ü.txt"])
+        let got = try await storage(["get", container, "k ü.txt", "-o", "-"])
+        #expect(got.status == 0 && got.output == "through keystone\n", "\(got.error)")
+        let removed = try await storage(["rm", container, "k ü.txt"])
+        #expect(removed.status == 0, "\(removed.error)")
+        _ = try await storage(["rm", container])
+        // A wrong password: Keystone's own 401 message reaches the user.
+        env["OS_PASSWORD"] = "wrong"
+        let refused = try await storage(["ls"])
+        #expect(refused.status != 0)
+        #expect(refused.error.contains("Keystone authentication for Swift failed") && refused.error.contains("The request you have made requires authentication."), "\(refused.error)")
     }
 
     @Test func putListGetStatTempURLRemove() async throws {
