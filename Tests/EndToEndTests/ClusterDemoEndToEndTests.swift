@@ -18,6 +18,8 @@ struct ClusterDemoEndToEndTests {
         #expect(result.status == 0, "demo-cluster failed: \(result.error.suffix(3000))\n\(output.suffix(3000))")
         #expect(output.contains("every VM registered"))
         #expect(output.contains("ready 0\nleased 0\n"), "every file listed was checksummed and acked")
+        #expect(output.contains("cat /etc/mitten/node (libssh2, mitten's host key)\nChecksummer-2\n"), "cluster ssh -- cmd")
+        #expect(output.contains("known_hosts file mitten wrote\nChecksummer-1\n"), "cluster ssh through OpenSSH")
         #expect(output.contains("Lister@Lister-1") && output.contains("Checksummer@Checksummer-2"), "task groups on the console")
         #expect(output.contains("deleted: Checksummer-1, Checksummer-2, Control-1, Lister-1"))
         #expect(output.contains("no server process left"))
