@@ -37,11 +37,14 @@ public struct SSHPrivateKey: Sendable {
     }
 
     /// The private key file's text: the PEM-armoured `openssh-key-v1` container,
-    /// base64 wrapped at 70 columns as OpenSSH writes it.
+    /// base64 wrapped at 70 columns as OpenSSH writes it; the same key always gives the
+    /// same text.
     public var openSSHPEM: String {
         let publicKey = self.publicKey
         var section = SSHWireWriter()
-        let check = UInt32.random(in: .min ... .max)
+        // The two check integers only have to match; derived from the key (not random)
+        // so that the same key always gives the same file (stable cloud-init user-data).
+        let check = publicKey.rawKey.prefix(4).reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
         section.writeUInt32(check)
         section.writeUInt32(check)
         section.writeString(publicKey.algorithm)

@@ -1,7 +1,12 @@
 import Foundation
 
 /// Nova's response bodies (compute api-ref), rendered from the cloud's records for a
-/// given microversion. Kept here so they can be replaced by OpenStackKit's models.
+/// given microversion. They are written as api-ref JSON rather than through
+/// OpenStackKit's models on purpose: the cloud must render fields OpenStackKit does not
+/// model (python-openstackclient reads `OS-EXT-*`, `progress`, `hostId`, ...) and accept
+/// request shapes mitten never sends. Both clients are checked against it: mitten's
+/// OpenStackKit models by every `cluster` test, python-openstackclient by
+/// `OpenStackClientTests`.
 enum NovaWire {
     static func link(_ base: String, _ kind: String, _ id: String) -> [[String: Any]] {
         [["rel": "self", "href": "\(base)/compute/v2.1/\(kind)/\(id)"], ["rel": "bookmark", "href": "\(base)/compute/\(kind)/\(id)"]]
