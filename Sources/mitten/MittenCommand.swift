@@ -2,11 +2,8 @@ import ArgumentParser
 import MittenRuntime
 
 /// The root of the `mitten` command line. Each subcommand lives in its own file as
-/// `extension MittenCommand { struct X }`; logic lives in the libraries. This is the
-/// process entry point. NIO is not installed as Swift Concurrency's global executor:
-/// doing so from a synchronous entry point before running the command hung every
-/// command on this toolchain; re-measure `mitten-bench ping` before bringing it back.
-@main
+/// `extension MittenCommand { struct X }`; logic lives in the libraries. The process
+/// entry point is main.swift.
 struct MittenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mitten",
