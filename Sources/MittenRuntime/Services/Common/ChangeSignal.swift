@@ -31,3 +31,33 @@ struct ChangeSignal: Sendable {
     /// How many calls are waiting.
     var count: Int { waiters.count }
 }
+
+/// An actor whose calls wait on its ``ChangeSignal`` (the durable queue, mutex and store).
+protocol ChangeWaiting: Actor {
+    var clock: any ServiceClock { get }
+    var signal: ChangeSignal { get set }
+}
+
+extension ChangeWaiting {
+    /// Sleeps until ``ChangeSignal/wakeAll()`` is called, `deadline` passes, or the
+    /// calling task is cancelled.
+    func waitForChange(until deadline: Timestamp) async {
+        let clock = self.clock
+        let waiterID = signal.reserveID()
+        let sleeper = Task { [weak self] in
+            try? await clock.sleep(until: deadline)
+            await self?.wake(waiterID)
+        }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                signal.add(waiterID, continuation)
+            }
+        } onCancel: {
+            Task { [weak self] in await self?.wakeEveryone() }
+        }
+        sleeper.cancel()
+    }
+
+    private func wake(_ id: Int) { signal.wake(id) }
+    private func wakeEveryone() { signal.wakeAll() }
+}

@@ -13,7 +13,7 @@ public struct MutexStatus: Hashable, Sendable, Codable {
 /// A leased mutex with fencing tokens: the ``LockState`` decisions, persisted in the
 /// mutex's SQLite database before any caller gets an answer, with blocking locks that
 /// wait for an unlock or an expiring lease.
-public actor DurableMutex {
+public actor DurableMutex: ChangeWaiting {
     /// The mutex's service name.
     public let name: ServiceName
     var state: LockState
@@ -90,23 +90,5 @@ public actor DurableMutex {
         return MutexStatus(holder: state.holder, lastToken: state.lastToken)
     }
 
-    private func waitForChange(until deadline: Timestamp) async {
-        let clock = self.clock
-        let waiterID = signal.reserveID()
-        let sleeper = Task { [weak self] in
-            try? await clock.sleep(until: deadline)
-            await self?.wake(waiterID)
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                signal.add(waiterID, continuation)
-            }
-        } onCancel: {
-            Task { [weak self] in await self?.wakeEveryone() }
-        }
-        sleeper.cancel()
-    }
 
-    private func wake(_ id: Int) { signal.wake(id) }
-    private func wakeEveryone() { signal.wakeAll() }
 }

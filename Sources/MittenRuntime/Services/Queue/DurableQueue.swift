@@ -3,7 +3,7 @@ import Logging
 /// A durable at-least-once queue: the ``QueueState`` decisions kept in memory, every
 /// change made durable in its SQLite database (group commit) before the caller gets
 /// an answer, and blocking pops that wait for items, nacks or expiring leases.
-public actor DurableQueue {
+public actor DurableQueue: ChangeWaiting {
     /// The queue's service name (its dead-letter lane is `NAME.dead`).
     public let name: ServiceName
     /// The database file.
@@ -151,23 +151,5 @@ public actor DurableQueue {
         itemTrend.record(Int64(state.items.count), at: now)
     }
 
-    private func waitForChange(until deadline: Timestamp) async {
-        let clock = self.clock
-        let waiterID = signal.reserveID()
-        let sleeper = Task { [weak self] in
-            try? await clock.sleep(until: deadline)
-            await self?.wake(waiterID)
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                signal.add(waiterID, continuation)
-            }
-        } onCancel: {
-            Task { [weak self] in await self?.wakeEveryone() }
-        }
-        sleeper.cancel()
-    }
 
-    private func wake(_ id: Int) { signal.wake(id) }
-    private func wakeEveryone() { signal.wakeAll() }
 }

@@ -3,7 +3,7 @@ import Logging
 /// A durable append-only log of (key, value) entries with strictly increasing keys
 /// (the original's Drip): append, read after a key with a limit, and long-poll reads
 /// that wait for new entries.
-public actor DurableStore {
+public actor DurableStore: ChangeWaiting {
     /// The store's service name.
     public let name: ServiceName
     let storage: StoreStorage
@@ -68,23 +68,5 @@ public actor DurableStore {
         }
     }
 
-    private func waitForChange(until deadline: Timestamp) async {
-        let clock = self.clock
-        let waiterID = signal.reserveID()
-        let sleeper = Task { [weak self] in
-            try? await clock.sleep(until: deadline)
-            await self?.wake(waiterID)
-        }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                signal.add(waiterID, continuation)
-            }
-        } onCancel: {
-            Task { [weak self] in await self?.wakeEveryone() }
-        }
-        sleeper.cancel()
-    }
 
-    private func wake(_ id: Int) { signal.wake(id) }
-    private func wakeEveryone() { signal.wakeAll() }
 }
