@@ -126,7 +126,7 @@ var targets: [Target] = [
     ),
     .testTarget(
         name: "MittenSSHTests",
-        dependencies: ["MittenSSH"],
+        dependencies: ["MittenSSH", "MittenTestSupport"],
         swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -76,20 +76,7 @@ enum ConsoleFixtures {
         return logger
     }
 
-    /// A free loopback port (bound and released; fine for a test on loopback).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw RuntimeError(.connectFailed, "cannot find a free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    static func freePort() throws -> Int { try LoopbackPort.free() }
 
     /// Runs Control at `address` until the returned task is cancelled.
     static func startControl(at address: WireAddress, secret: ClusterSecret, secretFile: String, directory: String, binary: String) async throws -> Task<Void, any Error> {

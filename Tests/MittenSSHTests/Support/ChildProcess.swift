@@ -1,11 +1,12 @@
 import Foundation
+import MittenTestSupport
 import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// A child process started with posix_spawn, a clean signal mask and default signal
-/// handlers, waited for with waitpid. Foundation's Process did not do here: an
+/// A long-running child process started with posix_spawn and MittenProcess's spawn
+/// attributes (clean signal mask, default handlers), waited for with waitpid. Foundation's Process did not do here: an
 /// ssh-agent it started ignored SIGTERM, and runs that waited for short-lived
 /// children (ssh, ssh-add) hung with the child left a zombie.
 final class ChildProcess: Sendable {
@@ -23,13 +24,8 @@ final class ChildProcess: Sendable {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        SpawnAttributes.configure(&attributes)
+        CloseOnExec.markInheritedDescriptors()
         let environment = environment ?? ProcessInfo.processInfo.environment
         let argv = ([path] + arguments).map { strdup($0) } + [nil]
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]

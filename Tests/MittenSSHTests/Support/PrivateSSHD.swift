@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import MittenSSH
+import MittenTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -72,22 +73,7 @@ final class PrivateSSHD: @unchecked Sendable {
 
     deinit { stop() }
 
-    /// An ephemeral port that was free a moment ago (bind 127.0.0.1:0, read it, close).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(fd, pointer, length) == 0 && getsockname(fd, pointer, &length) == 0
-            }
-        }
-        guard bound else { throw MittenSSHError(.connectionFailed, "no free port: errno \(errno)") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    static func freePort() throws -> Int { try LoopbackPort.free() }
 }
 
 /// A temporary directory with a client key pair, removed afterwards.
