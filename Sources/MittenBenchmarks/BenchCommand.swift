@@ -3,7 +3,7 @@ import ArgumentParser
 /// `mitten-bench`: the project's benchmarks. Each workload is a subcommand in its own
 /// file (`extension BenchCommand { struct X }`) that prints its figures; nothing here
 /// asserts a time. `mitten-bench all` runs every workload that needs no external service.
-@main
+
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mitten-bench",
