@@ -2,7 +2,7 @@ import ArgumentParser
 
 /// `mitten-bench`: the project's benchmarks. Each workload is a subcommand in its own
 /// file (`extension BenchCommand { struct X }`) that prints its figures; nothing here
-/// asserts a time. `mitten-bench all` runs every workload that needs no external service.
+/// asserts a time. `scripts/bench` runs every workload that needs no external service.
 
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -20,13 +20,18 @@ public struct IdleWorker: Service {
         self.logger = logger
     }
 
+    /// Pings until graceful shutdown (SIGTERM/SIGINT), which ends it quietly.
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                let pong = try await control.ping()
-                logger.debug("control answered", metadata: ["mitten.time": "\(pong.time)"])
-                try await Task.sleep(for: interval)
+        do {
+            try await cancelWhenGracefulShutdown {
+                while !Task.isCancelled {
+                    let pong = try await control.ping()
+                    logger.debug("control answered", metadata: ["mitten.time": "\(pong.time)"])
+                    try await Task.sleep(for: interval)
+                }
             }
+        } catch is CancellationError {
+            return
         }
     }
 }
