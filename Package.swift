@@ -92,12 +92,12 @@ var targets: [Target] = [
     // SSH bootstrap, and the VM's boot-time role from the metadata service.
     .target(
         name: "MittenCluster",
-        dependencies: ["MittenRuntime", "OpenStackKit", "SwiftStorageKit", "MittenSSH", "CZlib", logging, crypto, yams, mustache],
+        dependencies: ["MittenRuntime", "MittenProcess", "OpenStackKit", "SwiftStorageKit", "MittenSSH", "CZlib", logging, crypto, yams, mustache],
         swiftSettings: swiftSettings
     ),
     .executableTarget(
         name: "mitten",
-        dependencies: ["MittenRuntime", "MittenCluster", "LocalCloud", "OpenStackKit", "SwiftStorageKit", argumentParser, httpClient, nioCore, nioPosix, logging, serviceLifecycle, unixSignals],
+        dependencies: ["MittenRuntime", "MittenCluster", "MittenProcess", "LocalCloud", "OpenStackKit", "SwiftStorageKit", argumentParser, httpClient, nioCore, nioPosix, logging, serviceLifecycle, unixSignals],
         swiftSettings: swiftSettings
     ),
     .executableTarget(

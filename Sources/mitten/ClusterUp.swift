@@ -3,6 +3,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import MittenCluster
+import MittenProcess
 import MittenRuntime
 
 extension MittenCommand.Cluster {
@@ -28,6 +29,8 @@ extension MittenCommand.Cluster {
             configuration.keepFailed = keepFailed
             configuration.concurrency = max(1, concurrency)
             let workspace = ClusterWorkspace(cluster: spec.name)
+            let binary = configuration.binaryPath
+            configuration.binaryPayload = try await offThePool { try BinaryPayload.prepare(binary: binary, cacheDirectory: workspace.cacheDirectory) }
             let secretPath = workspace.directory + "/secret"
             _ = try workspace.secret()
             guard let secret = try ClusterSecret.load(path: secretPath) else { throw ValidationError("cannot read \(secretPath)") }

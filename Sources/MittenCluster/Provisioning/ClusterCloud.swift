@@ -41,10 +41,13 @@ public struct UploadFile: Sendable, Hashable {
     public var contents: [UInt8]?
     /// The file mode on the VM.
     public var mode: Int32
+    /// True when ``localPath`` holds the file gzip-compressed: it travels compressed
+    /// and the VM unpacks it (gzip's CRC checks the unpacked bytes).
+    public var gzipped = false
 
-    /// A file read from disk.
-    public init(remotePath: String, localPath: String, mode: Int32) {
-        self.remotePath = remotePath; self.localPath = localPath; self.contents = nil; self.mode = mode
+    /// A file read from disk (`gzipped`: the local file is the gzip of what the VM gets).
+    public init(remotePath: String, localPath: String, mode: Int32, gzipped: Bool = false) {
+        self.remotePath = remotePath; self.localPath = localPath; self.contents = nil; self.mode = mode; self.gzipped = gzipped
     }
 
     /// A file made of `contents`.

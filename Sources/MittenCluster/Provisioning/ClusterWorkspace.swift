@@ -18,6 +18,12 @@ public struct ClusterWorkspace: Sendable {
     /// A workspace at an explicit directory (tests).
     public init(directory: String) { self.directory = directory }
 
+    /// What every cluster of this workstation shares (`~/.mitten/cache`): the binary
+    /// payload `up` uploads.
+    public var cacheDirectory: String {
+        ((directory as NSString).deletingLastPathComponent as NSString).deletingLastPathComponent + "/cache"
+    }
+
     /// The file of OpenSSH known_hosts lines, one per VM, for `cluster ssh`.
     public var knownHostsFile: String { directory + "/known_hosts" }
 

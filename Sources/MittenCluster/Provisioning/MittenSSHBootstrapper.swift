@@ -39,7 +39,12 @@ public struct MittenSSHBootstrapper: NodeBootstrapper {
                     let staging = sudo.isEmpty ? target : "/tmp/mitten-upload-\((file.remotePath as NSString).lastPathComponent)"
                     let directory = (staging as NSString).deletingLastPathComponent
                     try await check(session.run("mkdir -p \(ShellQuoting.quote(directory))"), node: node, what: "create \(directory)")
-                    if let local = file.localPath {
+                    if let local = file.localPath, file.gzipped {
+                        let packed = staging + ".gz"
+                        _ = try await session.upload(file: local, to: packed, mode: 0o600)
+                        try await check(session.run("gunzip -f \(ShellQuoting.quote(packed)) && chmod \(String(file.mode, radix: 8)) \(ShellQuoting.quote(staging))"),
+                                        node: node, what: "unpack \(target)")
+                    } else if let local = file.localPath {
                         _ = try await session.upload(file: local, to: staging, mode: file.mode)
                     } else {
                         _ = try await session.upload(file.contents ?? [], to: staging, mode: file.mode)

@@ -118,7 +118,8 @@ extension Provisioner {
     /// The binary, plus Control's address as it is now that Control is ACTIVE (Control's
     /// user-data could not know its own; a worker's may name an earlier boot's).
     func uploads(for request: ClusterPlan.BootRequest, controlAddress: String) -> [UploadFile] {
-        [UploadFile(remotePath: "/usr/local/bin/mitten", localPath: configuration.binaryPath, mode: 0o755),
+        [UploadFile(remotePath: "/usr/local/bin/mitten", localPath: configuration.binaryPayload ?? configuration.binaryPath, mode: 0o755,
+                    gzipped: configuration.binaryPayload != nil),
          UploadFile(remotePath: "/etc/mitten/control", contents: Array("\(controlAddress)\n".utf8), mode: 0o600)]
     }
 }

@@ -21,6 +21,9 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
         public var keepFailed = false
         /// The mitten binary uploaded to every VM (normally the running executable).
         public var binaryPath: String
+        /// The binary as it travels: a gzip of it without debug info (see
+        /// ``BinaryPayload``); nil uploads ``binaryPath`` as it is.
+        public var binaryPayload: String?
         /// Creates a configuration that uploads `binaryPath`.
         public init(binaryPath: String) { self.binaryPath = binaryPath }
     }
