@@ -60,7 +60,7 @@ extension BenchCommand {
             }
             let clock = ContinuousClock()
             let started = clock.now
-            let up = try await Program.run(mitten, ["cluster", "up", "-f", clusterFile, "--concurrency", String(max(10, workers))], environment: environment)
+            let up = try await Program.run(mitten, ["cluster", "up", "-f", clusterFile, "--json", "--concurrency", String(max(10, workers))], environment: environment)
             let seconds = Double((clock.now - started) / .milliseconds(1)) / 1000
             guard up.status == 0 else { throw ValidationErrorText("cluster up failed (\(up.status)): \(up.error.suffix(3000))") }
             // The ideal: one boot, plus the round trips no provisioner avoids: token,
@@ -69,6 +69,17 @@ extension BenchCommand {
             print("P1 cluster up: 1 Control + \(workers) workers, API latency \(format(apiLatency)) s, boot \(format(bootDuration)) s")
             print("  every VM registered after \(format(seconds)) s; ideal (one boot + 5 API round trips) \(format(ideal)) s; ratio \(String(format: "%.2f", seconds / ideal))")
             print("  a provisioner booting Control and then the workers would need at least \(format(2 * bootDuration + 5 * apiLatency)) s")
+            // When the first and the last VM reached each phase (from `up --json`).
+            var reached: [String: [Double]] = [:]
+            for line in up.output.split(separator: "\n") {
+                guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                      let phase = object["phase"] as? String, let elapsed = object["elapsed"] as? Double else { continue }
+                reached[phase, default: []].append(elapsed)
+            }
+            for phase in ["building", "active", "ssh", "bootstrapped", "registered"] {
+                guard let times = reached[phase], let first = times.min(), let last = times.max() else { continue }
+                print("  \(phase.padding(toLength: 13, withPad: " ", startingAt: 0)) first \(format(first)) s, last \(format(last)) s")
+            }
         }
 
         private func format(_ value: Double) -> String { String(format: "%.1f", value) }
