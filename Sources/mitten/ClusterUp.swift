@@ -30,7 +30,8 @@ extension MittenCommand.Cluster {
             configuration.concurrency = max(1, concurrency)
             let workspace = ClusterWorkspace(cluster: spec.name)
             let binary = configuration.binaryPath
-            configuration.binaryPayload = try await offThePool { try BinaryPayload.prepare(binary: binary, cacheDirectory: workspace.cacheDirectory) }
+            // Made while `up` talks to the cloud; the first bootstrap waits for it.
+            configuration.binaryPayload = Task { try await offThePool { try BinaryPayload.prepare(binary: binary, cacheDirectory: workspace.cacheDirectory) } }
             let secretPath = workspace.directory + "/secret"
             _ = try workspace.secret()
             guard let secret = try ClusterSecret.load(path: secretPath) else { throw ValidationError("cannot read \(secretPath)") }

@@ -31,14 +31,21 @@ public struct MittenSSHBootstrapper: NodeBootstrapper {
                 authentication: .agentThenPrivateKeyFile(path: privateKeyPath)
             )
             try await SSHSession.withSession(configuration, logger: logger) { session in
-                let root = try await session.run(#"printf %s "${MITTEN_ROOT:-${MITTEN_SERVER_ROOT:-}}""#).outputText
-                let whoami = try await session.run("id -u").outputText.trimmingCharacters(in: .whitespacesAndNewlines)
+                // One exec for what the others need: the root prefix and the user id.
+                let probe = try await session.run(#"printf '%s\n%s' "${MITTEN_ROOT:-${MITTEN_SERVER_ROOT:-}}" "$(id -u)""#).outputText
+                let lines = probe.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                let root = lines.count == 2 ? lines[0] : ""
+                let whoami = (lines.last ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
                 let sudo = root.isEmpty && whoami != "0" ? "sudo " : ""
+                func staging(_ file: UploadFile) -> String {
+                    sudo.isEmpty ? root + file.remotePath : "/tmp/mitten-upload-\((file.remotePath as NSString).lastPathComponent)"
+                }
+                let directories = Set(files.map { (staging($0) as NSString).deletingLastPathComponent }).sorted()
+                try await check(session.run("mkdir -p " + directories.map(ShellQuoting.quote).joined(separator: " ")),
+                                node: node, what: "create \(directories.joined(separator: ", "))")
                 for file in files {
                     let target = root + file.remotePath
-                    let staging = sudo.isEmpty ? target : "/tmp/mitten-upload-\((file.remotePath as NSString).lastPathComponent)"
-                    let directory = (staging as NSString).deletingLastPathComponent
-                    try await check(session.run("mkdir -p \(ShellQuoting.quote(directory))"), node: node, what: "create \(directory)")
+                    let staging = staging(file)
                     if let local = file.localPath, file.gzipped {
                         let packed = staging + ".gz"
                         _ = try await session.upload(file: local, to: packed, mode: 0o600)

@@ -68,11 +68,12 @@ extension Provisioner {
                 action = lifecycle.handle(.sshVerified)
             case .bootstrap:
                 let control = request.isControl ? address : try await board.finalAddress(clock: clock)
+                let payload = try await configuration.binaryPayload?.value
                 report(.ssh)
                 do {
                     try await bootstrapper.bootstrap(
                         node: request.name, address: address, hostKey: data.hostKey.publicKey,
-                        files: uploads(for: request, controlAddress: "\(control):\(spec.controlPort)"), command: Self.startCommand
+                        files: uploads(for: request, controlAddress: "\(control):\(spec.controlPort)", payload: payload), command: Self.startCommand
                     )
                     action = lifecycle.handle(.bootstrapped)
                 } catch let error as ClusterError where error.code == .hostKeyMismatch {
@@ -117,9 +118,8 @@ extension Provisioner {
 
     /// The binary, plus Control's address as it is now that Control is ACTIVE (Control's
     /// user-data could not know its own; a worker's may name an earlier boot's).
-    func uploads(for request: ClusterPlan.BootRequest, controlAddress: String) -> [UploadFile] {
-        [UploadFile(remotePath: "/usr/local/bin/mitten", localPath: configuration.binaryPayload ?? configuration.binaryPath, mode: 0o755,
-                    gzipped: configuration.binaryPayload != nil),
+    func uploads(for request: ClusterPlan.BootRequest, controlAddress: String, payload: String?) -> [UploadFile] {
+        [UploadFile(remotePath: "/usr/local/bin/mitten", localPath: payload ?? configuration.binaryPath, mode: 0o755, gzipped: payload != nil),
          UploadFile(remotePath: "/etc/mitten/control", contents: Array("\(controlAddress)\n".utf8), mode: 0o600)]
     }
 }

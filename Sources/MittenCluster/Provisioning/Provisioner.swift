@@ -22,8 +22,9 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
         /// The mitten binary uploaded to every VM (normally the running executable).
         public var binaryPath: String
         /// The binary as it travels: a gzip of it without debug info (see
-        /// ``BinaryPayload``); nil uploads ``binaryPath`` as it is.
-        public var binaryPayload: String?
+        /// ``BinaryPayload``), made while `up` talks to the cloud; nil (or a task
+        /// returning nil) uploads ``binaryPath`` as it is.
+        public var binaryPayload: Task<String?, any Error>?
         /// Creates a configuration that uploads `binaryPath`.
         public init(binaryPath: String) { self.binaryPath = binaryPath }
     }

@@ -37,7 +37,7 @@ public final class OpenStackTransport: Sendable {
         var http = HTTPClient.Configuration()
         http.timeout = .init(connect: .nanoseconds(Int64(configuration.connectTimeout.totalNanoseconds)),
                              read: .nanoseconds(Int64(configuration.requestTimeout.totalNanoseconds)))
-        http.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 8)
+        http.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
         http.redirectConfiguration = .disallow
         http.decompression = .disabled
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
