@@ -9,6 +9,9 @@ import OpenStackKit
 public struct OpenStackClusterCloud: ClusterCloud {
     let client: OpenStackClient
     let spec: ClusterSpec
+    /// Ids found or created during this run (network and security groups by name), so
+    /// that each costs one lookup, not one per server or rule.
+    private let ids = IDCache()
 
     /// A cloud for `spec`, talking through `client`.
     public init(client: OpenStackClient, spec: ClusterSpec) {
@@ -71,19 +74,27 @@ public struct OpenStackClusterCloud: ClusterCloud {
     }
 
     public func createSecurityGroup(name: String) async throws {
-        _ = try await client.network.ensureSecurityGroup(named: name, description: "mitten cluster \(spec.name)")
+        let group = try await client.network.ensureSecurityGroup(named: name, description: "mitten cluster \(spec.name)")
+        await ids.set("security-group/" + name, group.id)
     }
 
     public func createRule(group: String, rule: SecurityRule) async throws {
-        guard let found = try await client.network.securityGroups(named: group).first else {
-            throw ClusterError(.cloudFailure, "security group \(group) vanished while mitten was adding a rule to it")
+        let groupID: String
+        if let known = await ids.get("security-group/" + group) {
+            groupID = known
+        } else {
+            guard let found = try await client.network.securityGroups(named: group).first else {
+                throw ClusterError(.cloudFailure, "security group \(group) vanished while mitten was adding a rule to it")
+            }
+            groupID = found.id
+            await ids.set("security-group/" + group, found.id)
         }
         let remote: (String?, String?) = switch rule.source {
         case .cidr(let cidr): (cidr, nil)
-        case .members: (nil, found.id)
+        case .members: (nil, groupID)
         }
         _ = try await client.network.createSecurityGroupRule(SecurityGroupRule(
-            securityGroupID: found.id, ethertype: remote.0?.contains(":") == true ? "IPv6" : "IPv4",
+            securityGroupID: groupID, ethertype: remote.0?.contains(":") == true ? "IPv6" : "IPv4",
             protocol: rule.protocol, portRangeMin: rule.from, portRangeMax: rule.to,
             remoteIPPrefix: remote.0, remoteGroupID: remote.1
         ))
@@ -94,7 +105,13 @@ public struct OpenStackClusterCloud: ClusterCloud {
     ) async throws -> String {
         var networks: ServerCreate.Networks?
         if let network {
-            let id = try await client.network.network(named: network).id
+            let id: String
+            if let known = await ids.get("network/" + network) {
+                id = known
+            } else {
+                id = try await client.network.network(named: network).id
+                await ids.set("network/" + network, id)
+            }
             networks = .list([.init(uuid: id)])
         }
         let created = try await client.compute.createServer(ServerCreateRequest(server: ServerCreate(
@@ -120,4 +137,11 @@ public struct OpenStackClusterCloud: ClusterCloud {
         }
         return released
     }
+}
+
+/// Names resolved to ids during one run.
+private actor IDCache {
+    private var ids: [String: String] = [:]
+    func get(_ key: String) -> String? { ids[key] }
+    func set(_ key: String, _ id: String) { ids[key] = id }
 }

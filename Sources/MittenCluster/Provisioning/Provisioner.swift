@@ -79,7 +79,7 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
         let plan = try ClusterPlan.compute(spec: spec, state: try await cloud.state())
         let ledger = CreatedServers()
         do {
-            for action in plan.actions { try await perform(action) }
+            try await performConcurrently(plan.actions)
             let board = ControlAddressBoard()
             let controlBoot = plan.boots.first(where: \.isControl)
             if controlBoot == nil {
@@ -130,6 +130,20 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
                 throw ClusterError(.interrupted, "interrupted; deleted \(configuration.keepFailed ? 0 : unhealthy.count) server(s) this run created that were not healthy")
             }
             throw error
+        }
+    }
+
+    /// Carries out the plan's cloud actions in two concurrent rounds: keypair, security
+    /// groups and failed-server deletions first, then every rule (a rule needs its group).
+    private func performConcurrently(_ actions: [ClusterPlan.Action]) async throws {
+        func isRule(_ action: ClusterPlan.Action) -> Bool {
+            if case .createRule = action { return true } else { return false }
+        }
+        for round in [actions.filter { !isRule($0) }, actions.filter(isRule)] where !round.isEmpty {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for action in round { group.addTask { try await perform(action) } }
+                try await group.waitForAll()
+            }
         }
     }
 
