@@ -59,14 +59,27 @@ extension SwiftStorageClient {
         do {
             let handle = try FileHandle(forWritingTo: partial)
             defer { try? handle.close() }
-            let info = try await download(container: container, object: object, progress: progress) { chunk in
+            // Chunks arrive as the socket delivers them (often a few KiB): gather 1 MiB
+            // per write call.
+            var pending = ByteBuffer()
+            pending.reserveCapacity(Self.writeBufferSize)
+            func flush() throws {
+                guard pending.readableBytes > 0 else { return }
                 do {
-                    try chunk.withUnsafeReadableBytes { try handle.write(contentsOf: $0) }
+                    try pending.withUnsafeReadableBytes { try handle.write(contentsOf: $0) }
                 } catch {
                     throw SwiftStorageError(.localFile, "writing \(partial.path) failed (disk full?)", underlying: error)
                 }
+                pending.clear()
             }
-            try handle.synchronize()
+            let info = try await download(container: container, object: object, progress: progress) { chunk in
+                var chunk = chunk
+                pending.writeBuffer(&chunk)
+                if pending.readableBytes >= Self.writeBufferSize { try flush() }
+            }
+            try flush()
+            // No fsync of the whole file (as curl and python-swiftclient): the rename
+            // below only makes sure a file under the final name is complete and verified.
             _ = try? FileManager.default.removeItem(at: file)
             try FileManager.default.moveItem(at: partial, to: file)
             return info
@@ -76,6 +89,9 @@ extension SwiftStorageClient {
             throw SwiftStorageError(.localFile, "saving \(container)/\(object) to \(file.path) failed", underlying: error)
         }
     }
+
+    /// Bytes gathered before each write to a local file.
+    static let writeBufferSize = 1 << 20
 
     /// Downloads a (small) object into memory, verified.
     public func downloadBytes(container: String, object: String) async throws -> [UInt8] {
