@@ -68,7 +68,7 @@ var targets: [Target] = [
     ),
     .target(
         name: "MittenSSH",
-        dependencies: ["CLibSSH2", crypto, logging],
+        dependencies: ["CLibSSH2", "MittenProcess", crypto, logging],
         swiftSettings: swiftSettings
     ),
     .target(

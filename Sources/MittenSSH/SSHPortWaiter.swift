@@ -1,5 +1,5 @@
-import Dispatch
 import Logging
+import MittenProcess
 
 /// Waits until a (booting) server's SSH port answers with an SSH banner, retrying
 /// with `PortWaitPolicy`'s capped exponential backoff on an injected clock.
@@ -29,12 +29,9 @@ public enum SSHPortWaiter {
         }
     }
 
-    /// The blocking probe, run on a Dispatch thread rather than the cooperative pool.
+    /// The blocking probe, on a thread of its own: Dispatch's global queue has about one
+    /// thread per core, so twenty VMs' probes (each up to `timeout`) would queue there.
     private static func bannerArrives(host: String, port: Int, timeout: Duration) async -> Bool {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: TCPConnection.sshBannerArrives(host: host, port: port, timeout: timeout))
-            }
-        }
+        (try? await offThePool { TCPConnection.sshBannerArrives(host: host, port: port, timeout: timeout) }) ?? false
     }
 }
