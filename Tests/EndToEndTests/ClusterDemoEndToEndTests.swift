@@ -17,6 +17,13 @@ struct ClusterDemoEndToEndTests {
         let output = result.output
         #expect(result.status == 0, "demo-cluster failed: \(result.error.suffix(3000))\n\(output.suffix(3000))")
         #expect(output.contains("every VM registered"))
+        // cluster status: the flavor each VM booted with, and what registered from it.
+        let statusLines = output.split(separator: "\n").filter { $0.hasPrefix("Lister-1 ") || $0.hasPrefix("Control-1 ") }
+        #expect(statusLines.contains { $0.contains(" ACTIVE ") && $0.contains(" m1.small ") && $0.hasSuffix("TaskGroup-Lister-Lister-1") },
+                "\(statusLines)")
+        // Control's own entries, plus the queues once the Lister asked for them ("4 services").
+        #expect(statusLines.contains { $0.hasPrefix("Control-1 ") && $0.contains(" m1.small ")
+            && ($0.hasSuffix("Mitten-control,Mitten-registry") || $0.hasSuffix(" services")) }, "\(statusLines)")
         #expect(output.contains("ready 0\nleased 0\n"), "every file listed was checksummed and acked")
         #expect(output.contains("cat /etc/mitten/node (libssh2, mitten's host key)\nChecksummer-2\n"), "cluster ssh -- cmd")
         #expect(output.contains("known_hosts file mitten wrote\nChecksummer-1\n"), "cluster ssh through OpenSSH")
