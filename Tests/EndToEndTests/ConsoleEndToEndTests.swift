@@ -108,7 +108,7 @@ import Testing
 
         // q quits and leaves the terminal as it was: main screen, cursor shown, cooked mode.
         try await tmux.send("q")
-        let after = try await tmux.wait(for: "the console's exit") { $0.contains("CONSOLE-EXITED") }
+        let after = try await tmux.wait(for: "the console's exit and stty's report") { $0.contains("CONSOLE-EXITED") && $0.contains("echoctl") }
         #expect(after.contains("CONSOLE-EXITED 0"))
         #expect(try await tmux.value("#{alternate_on}") == "0")
         #expect(try await tmux.value("#{cursor_flag}") == "1")
@@ -127,7 +127,7 @@ import Testing
         let pane = try #require(Int32(try await tmux.value("#{pane_pid}")))
         let pid = try #require(Self.descendant(of: pane) { $0.hasPrefix(binary + " console") })
         kill(pid, SIGTERM)
-        let after = try await tmux.wait(for: "the console's exit") { $0.contains("CONSOLE-EXITED") }
+        let after = try await tmux.wait(for: "the console's exit and stty's report") { $0.contains("CONSOLE-EXITED") && $0.contains("echoctl") }
         #expect(try await tmux.value("#{alternate_on}") == "0")
         #expect(try await tmux.value("#{cursor_flag}") == "1")
         #expect(after.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == ";" }).contains("icanon"))
