@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import MittenProcess
 import MittenRuntime
 
 /// Shared pieces: finding `mitten`, a private secret, starting Control, percentiles.
@@ -35,17 +36,7 @@ enum Bench {
     }
 
     /// A free loopback port (bound and released; fine for a benchmark).
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) } }
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
+    static func freePort() throws -> Int { try LoopbackPort.free() }
 
     /// Starts `mitten worker --type Control` on a free port and waits until it answers.
     static func startControl(mitten: String, environment: [String: String], secret: ClusterSecret) async throws -> (ChildProcess, WireAddress) {

@@ -3,7 +3,7 @@ import Glibc
 #endif
 
 /// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, read back,
-/// released): fine for tests on loopback.
+/// released): for tests and benchmarks on loopback.
 public enum LoopbackPort {
     /// Thrown when no probe socket could be bound.
     public struct Unavailable: Error, CustomStringConvertible {
