@@ -96,7 +96,7 @@ struct QueueCrashEndToEndTests {
         #expect(stats.ready == 0 && stats.leased == 0 && stats.deadReady == 0 && stats.acked == Int64(Self.total))
 
         var ackedCount: [String: Int] = [:], popped = 0, redeliveries = 0
-        var poppedByVictim = Set<String>()
+        var poppedByVictim = Set<String>(), delivered = Set<String>(), firstDeliveries: [String: Int] = [:]
         for index in 0..<4 {
             let ackedText = (try? String(contentsOfFile: harness.directory + "/acked.\(index)", encoding: .utf8)) ?? ""
             for line in ackedText.split(separator: "\n") { ackedCount[String(line), default: 0] += 1 }
@@ -105,7 +105,8 @@ struct QueueCrashEndToEndTests {
                 let fields = line.split(separator: "\t", maxSplits: 1)
                 guard fields.count == 2 else { continue }
                 popped += 1
-                if !fields[0].hasSuffix(".1") { redeliveries += 1 }
+                delivered.insert(String(fields[1]))
+                if fields[0].hasSuffix(".1") { firstDeliveries[String(fields[1]), default: 0] += 1 } else { redeliveries += 1 }
                 if index == victimIndex { poppedByVictim.insert(String(fields[1])) }
             }
         }
@@ -117,6 +118,11 @@ struct QueueCrashEndToEndTests {
         #expect(missing.count <= 100 && missing.allSatisfy { poppedByVictim.contains($0) }, "lost items: \(missing.prefix(10))")
         #expect(twice.isEmpty, "acked more than once: \(twice.keys.prefix(10))")
         #expect(ackedCount.count + missing.count == Self.total)
-        #expect(popped - redeliveries == Self.total, "every first delivery is a distinct item")
+        // A first delivery can go unrecorded (the killed worker's batch in flight, a reply cut
+        // by a restart); its item then comes back as a redelivery. No item is first-delivered
+        // twice, and every item reached a worker.
+        #expect(firstDeliveries.values.allSatisfy { $0 == 1 }, "an item was delivered for the first time twice")
+        #expect(delivered.count == Self.total, "every item was delivered")
+        #expect(Self.total - firstDeliveries.count <= redeliveries, "an item never first-delivered must have been redelivered")
     }
 }

@@ -1,14 +1,25 @@
 import Foundation
 import Logging
 
-/// The servers one `up` created, with whether each is healthy, for the cleanup.
+/// The servers one `up` created, with whether each is healthy, for the cleanup. Every
+/// server of the run also carries the run's id in its metadata (``runMetadataKey``), so
+/// that the cleanup finds one whose create was cut short before its id came back.
 actor CreatedServers {
+    /// The metadata key holding the id of the `up` run that booted a server.
+    static let runMetadataKey = "mitten_run"
+    /// This run's id.
+    nonisolated let run = UUID().uuidString.lowercased()
     private var servers: [String: (id: String, healthy: Bool, keep: Bool)] = [:]
 
     func created(_ node: String, id: String) { servers[node] = (id, false, false) }
     func deleted(_ node: String) { servers[node] = nil }
     func healthy(_ node: String) { servers[node]?.healthy = true }
     func keepForInspection(_ node: String) { servers[node]?.keep = true }
+
+    /// Ids of the servers the cleanup must leave alone: healthy or kept for inspection.
+    func spared() -> Set<String> {
+        Set(servers.values.filter { $0.healthy || $0.keep }.map(\.id))
+    }
 
     /// Servers created in this run that are not healthy.
     func unhealthy() -> [(node: String, id: String, keep: Bool)] {
@@ -26,12 +37,18 @@ extension Provisioner {
         let earlyControl = request.isControl ? nil : try await board.earlyAddress(clock: clock)
         let data = try spec.bootData(node: request.name, controlAddress: earlyControl.map { "\($0):\(spec.controlPort)" }, workspace: workspace)
         let userData = try RenderedUserData(text: try UserDataRenderer().render(data), node: request.name)
-        let metadata = [spec.membershipMetadata.key: spec.membershipMetadata.value, "mitten_role": request.role]
+        let metadata = [spec.membershipMetadata.key: spec.membershipMetadata.value, "mitten_role": request.role,
+                        CreatedServers.runMetadataKey: ledger.run]
         let start = clock.now
 
         func report(_ phase: NodeLifecycle.Phase, _ note: String? = nil) { progress(request.name, phase, note) }
         func boot() async throws -> NodeLifecycle.Action {
-            let id = try await cloud.createServer(request, userData: userData, metadata: metadata, keyName: spec.keypairName, network: spec.network)
+            // Not cancelled with the run: a create cut short may still boot a server, and
+            // its id is what the cleanup deletes.
+            let cloud = self.cloud, keyName = spec.keypairName, network = spec.network
+            let id = try await Task {
+                try await cloud.createServer(request, userData: userData, metadata: metadata, keyName: keyName, network: network)
+            }.value
             await ledger.created(request.name, id: id)
             report(.building)
             return lifecycle.handle(.bootAccepted(serverID: id))

@@ -122,12 +122,9 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
             return Outcome(plan: plan, controlAddress: controlAddress, booted: nodes, registrationChecked: waitForRegistration != nil)
         } catch {
             // Clean up even when the run was cancelled: an unstructured task is not.
-            let unhealthy = await ledger.unhealthy()
-            if !configuration.keepFailed, !unhealthy.isEmpty {
-                await Task { await cleanUp(unhealthy) }.value
-            }
+            let deleted = configuration.keepFailed ? 0 : await Task { await cleanUp(ledger) }.value
             if error is CancellationError {
-                throw ClusterError(.interrupted, "interrupted; deleted \(configuration.keepFailed ? 0 : unhealthy.count) server(s) this run created that were not healthy")
+                throw ClusterError(.interrupted, "interrupted; deleted \(deleted) server(s) this run created that were not healthy")
             }
             throw error
         }
@@ -160,31 +157,39 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
         }
     }
 
-    private func cleanUp(_ servers: [(node: String, id: String, keep: Bool)]) async {
-        var deleted: Set<String> = []
-        for server in servers where !server.keep {
-            logger.info("deleting \(server.node) (created by this run, not healthy)")
+    /// Deletes every server of this run that is neither healthy nor kept for inspection,
+    /// including one whose create was cut short (found by the run id in its metadata), and
+    /// lists until they are gone: deleting is asynchronous in Nova, and `up` returns only
+    /// once nothing it created is left behind. Returns how many it deleted.
+    private func cleanUp(_ ledger: CreatedServers) async -> Int {
+        var requested: Set<String> = [], failed: Set<String> = []
+        func delete(id: String, node: String) async {
+            guard requested.insert(id).inserted else { return }
+            logger.info("deleting \(node) (created by this run, not healthy)")
             do {
-                try await cloud.deleteServer(id: server.id)
-                deleted.insert(server.id)
+                try await cloud.deleteServer(id: id)
             } catch {
-                logger.error("could not delete \(server.node) (\(server.id)): \(error); delete it by hand")
+                failed.insert(id)
+                logger.error("could not delete \(node) (\(id)): \(error); delete it by hand")
             }
         }
-        // Deleting is asynchronous in Nova: list until they are gone, so that `up` only
-        // returns once nothing it created is left behind.
+        for server in await ledger.unhealthy() where !server.keep { await delete(id: server.id, node: server.node) }
+        let spared = await ledger.spared()
         let start = clock.now
         var delay = Duration.milliseconds(100)
-        while !deleted.isEmpty {
-            guard let listed = try? await cloud.state().servers.map(\.id) else { break }
-            deleted.formIntersection(listed)
-            if deleted.isEmpty { break }
+        while true {
+            guard let listed = try? await cloud.state().servers.filter({
+                $0.metadata[CreatedServers.runMetadataKey] == ledger.run && !spared.contains($0.id)
+            }) else { break }
+            for server in listed { await delete(id: server.id, node: server.name) }
+            if listed.allSatisfy({ failed.contains($0.id) }) { break }
             if start.duration(to: clock.now) > .seconds(120) {
-                logger.error("servers \(deleted.sorted().joined(separator: ", ")) are still listed two minutes after their deletion; check them with `openstack server list`")
+                logger.error("servers \(listed.map(\.name).sorted().joined(separator: ", ")) are still listed two minutes after their deletion; check them with `openstack server list`")
                 break
             }
             try? await clock.sleep(for: delay)
             delay = min(delay * 2, .seconds(2))
         }
+        return requested.count - failed.count
     }
 }
