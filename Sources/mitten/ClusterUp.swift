@@ -13,7 +13,7 @@ extension MittenCommand.Cluster {
         @OptionGroup var options: ClusterFileOptions
         @Flag(help: "Keep VMs that failed instead of deleting them.") var keepFailed = false
         @Flag(help: "Print one JSON object per progress event.") var json = false
-        @Option(help: "VMs booted and bootstrapped at the same time.") var concurrency = 10
+        @Option(help: "VMs bootstrapped over SSH at the same time (every VM boots at once).") var concurrency = 10
         @Option(help: "SSH port of the VMs.") var sshPort = 22
         @Option(help: "What to wait for after the bootstrap: workers (every VM registered with Control), control, or none.")
         var waitFor: WaitTarget = .workers

@@ -14,6 +14,11 @@ public struct ClusterPlan: Sendable, Hashable {
         /// Boot a VM.
         case boot(BootRequest)
 
+        /// True for a security group rule (it needs its group to exist first).
+        public var isRule: Bool {
+            if case .createRule = self { true } else { false }
+        }
+
         /// One line for `plan`'s output.
         public var description: String {
             switch self {

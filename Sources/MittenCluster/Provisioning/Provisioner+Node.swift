@@ -27,12 +27,25 @@ actor CreatedServers {
     }
 }
 
+/// What every VM's bring-up of one `up` shares.
+struct BringUpContext: Sendable {
+    /// Where Control's address appears.
+    let board: ControlAddressBoard
+    /// The servers this run created.
+    let ledger: CreatedServers
+    /// Bounds concurrent SSH bootstraps.
+    let bootstraps: Slots
+    /// The security group rules being added; SSH needs them.
+    let rules: Task<Void, any Error>
+}
+
 extension Provisioner {
     /// Boots one VM, waits for ACTIVE (replacing it on ERROR), bootstraps it over SSH;
     /// returns its address. Driven by ``NodeLifecycle``. Control publishes its address on
     /// `board`; a worker's user-data names Control's early address and its bootstrap
     /// waits for the final one.
-    func bringUp(_ request: ClusterPlan.BootRequest, board: ControlAddressBoard, ledger: CreatedServers) async throws -> String {
+    func bringUp(_ request: ClusterPlan.BootRequest, _ context: BringUpContext) async throws -> String {
+        let (board, ledger) = (context.board, context.ledger)
         var lifecycle = NodeLifecycle(maximumErrorBoots: configuration.maximumErrorBoots)
         let earlyControl = request.isControl ? nil : try await board.earlyAddress(clock: clock)
         let data = try spec.bootData(node: request.name, controlAddress: earlyControl.map { "\($0):\(spec.controlPort)" }, workspace: workspace)
@@ -86,12 +99,14 @@ extension Provisioner {
             case .bootstrap:
                 let control = request.isControl ? address : try await board.finalAddress(clock: clock)
                 let payload = try await configuration.binaryPayload?.value
-                report(.ssh)
+                try await context.rules.value
                 do {
-                    try await bootstrapper.bootstrap(
-                        node: request.name, address: address, hostKey: data.hostKey.publicKey,
-                        files: uploads(for: request, controlAddress: "\(control):\(spec.controlPort)", payload: payload), command: Self.startCommand
-                    )
+                    let files = uploads(for: request, controlAddress: "\(control):\(spec.controlPort)", payload: payload)
+                    try await context.bootstraps.withSlot {
+                        report(.ssh)
+                        try await bootstrapper.bootstrap(node: request.name, address: address, hostKey: data.hostKey.publicKey,
+                                                         files: files, command: Self.startCommand)
+                    }
                     action = lifecycle.handle(.bootstrapped)
                 } catch let error as ClusterError where error.code == .hostKeyMismatch {
                     await ledger.keepForInspection(request.name)

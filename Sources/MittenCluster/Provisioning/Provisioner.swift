@@ -2,17 +2,22 @@ import Foundation
 import Logging
 
 /// `mitten cluster up`: computes the plan and carries it out. Keypair and security
-/// groups first, then Control's boot; as soon as Control shows its address (while it
-/// still builds) the workers boot in parallel with bounded concurrency, so the whole
-/// cluster takes about one boot; each VM is bootstrapped once ACTIVE (a worker once
-/// Control is ACTIVE too), then `up` waits until every VM registered with Control. A failure or cancellation (Ctrl-C) deletes every server this run created
+/// groups first, then Control's boot while the rules are added; as soon as Control shows
+/// its address (while it still builds) every worker boots, so the whole cluster takes
+/// about one boot; each VM is bootstrapped over SSH once ACTIVE and the rules are in
+/// place (a worker once Control is ACTIVE too), at most ``Configuration/concurrency``
+/// at a time, then `up` waits until every VM registered with Control. A failure or
+/// cancellation (Ctrl-C) deletes every server this run created
 /// that is not healthy, unless ``Configuration/keepFailed``; a VM with a wrong host
 /// key is always kept for inspection.
 public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
     /// Tunables with defaults.
     public struct Configuration: Sendable {
-        /// Workers booted and bootstrapped at the same time.
+        /// VMs bootstrapped over SSH at the same time.
         public var concurrency = 10
+        /// Workers being created and waited for at the same time (every worker of a
+        /// usual cluster boots at once; the transport retries a cloud's 429s).
+        public var bootConcurrency = 100
         /// Boots of one VM that may end in ERROR before `up` gives up on it.
         public var maximumErrorBoots = 3
         /// Longest wait for one server to become ACTIVE.
@@ -78,9 +83,15 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
     public func up() async throws -> Outcome {
         let plan = try ClusterPlan.compute(spec: spec, state: try await cloud.state())
         let ledger = CreatedServers()
+        // Rules are added while Control boots; a VM's SSH bootstrap waits for them.
+        var rules: Task<Void, any Error>?
         do {
-            try await performConcurrently(plan.actions)
-            let board = ControlAddressBoard()
+            let (ruleActions, otherActions) = (plan.actions.filter(\.isRule), plan.actions.filter { !$0.isRule })
+            try await performConcurrently(otherActions)
+            let rulesTask = Task { try await performConcurrently(ruleActions) }
+            rules = rulesTask
+            let context = BringUpContext(board: ControlAddressBoard(), ledger: ledger, bootstraps: Slots(limit: configuration.concurrency), rules: rulesTask)
+            let board = context.board
             let controlBoot = plan.boots.first(where: \.isControl)
             if controlBoot == nil {
                 guard let control = plan.existingServers.first(where: { spec.role(ofNode: $0.name) == "Control" }),
@@ -94,7 +105,7 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
             try await withThrowingTaskGroup(of: (String, String).self) { group in
                 if let controlBoot {
                     group.addTask {
-                        do { return (controlBoot.name, try await bringUp(controlBoot, board: board, ledger: ledger)) } catch {
+                        do { return (controlBoot.name, try await bringUp(controlBoot, context)) } catch {
                             await board.fail(error)
                             throw error
                         }
@@ -105,14 +116,15 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
                 var pending = workers[...]
                 func startNext() {
                     guard let next = pending.popFirst() else { return }
-                    group.addTask { (next.name, try await bringUp(next, board: board, ledger: ledger)) }
+                    group.addTask { (next.name, try await bringUp(next, context)) }
                 }
-                for _ in 0..<min(configuration.concurrency, workers.count) { startNext() }
+                for _ in 0..<min(configuration.bootConcurrency, workers.count) { startNext() }
                 while let (name, address) = try await group.next() {
                     addresses[name] = address
                     if name != controlBoot?.name { startNext() }
                 }
             }
+            try await rulesTask.value
             let controlAddress = "\(try await board.finalAddress(clock: clock)):\(spec.controlPort)"
             let nodes = plan.boots.map(\.name)
             if let waitForRegistration {
@@ -121,6 +133,7 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
             }
             return Outcome(plan: plan, controlAddress: controlAddress, booted: nodes, registrationChecked: waitForRegistration != nil)
         } catch {
+            rules?.cancel()
             // Clean up even when the run was cancelled: an unstructured task is not.
             let deleted = configuration.keepFailed ? 0 : await Task { await cleanUp(ledger) }.value
             if error is CancellationError {
@@ -130,17 +143,13 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
         }
     }
 
-    /// Carries out the plan's cloud actions in two concurrent rounds: keypair, security
-    /// groups and failed-server deletions first, then every rule (a rule needs its group).
+    /// Carries out cloud actions concurrently: keypair, security groups and failed-server
+    /// deletions in one round before any boot, then every rule in a second (a rule needs
+    /// its group) while Control boots.
     private func performConcurrently(_ actions: [ClusterPlan.Action]) async throws {
-        func isRule(_ action: ClusterPlan.Action) -> Bool {
-            if case .createRule = action { return true } else { return false }
-        }
-        for round in [actions.filter { !isRule($0) }, actions.filter(isRule)] where !round.isEmpty {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for action in round { group.addTask { try await perform(action) } }
-                try await group.waitForAll()
-            }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for action in actions { group.addTask { try await perform(action) } }
+            try await group.waitForAll()
         }
     }
 
