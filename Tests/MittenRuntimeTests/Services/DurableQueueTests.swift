@@ -39,6 +39,31 @@ private func text(_ delivery: QueueDelivery) -> String { String(decoding: delive
         #expect(try await waiting.map(text) == ["late"])
     }
 
+    /// Pushing k items wakes k of the blocked pops of that lane, oldest first, not all of
+    /// them; a pop of the dead-letter lane sleeps on.
+    @Test func aPushWakesOnlyAsManyPopsAsItHasItems() async throws {
+        let data = try TemporaryDataDirectory()
+        defer { data.cleanUp() }
+        let queue = try DurableQueue(name: ServiceName("herd"), dataDirectory: data.directory, logger: testLogger)
+        try await withThrowingTaskGroup(of: [String].self) { group in
+            group.addTask { try await queue.pop(lane: .dead, limit: 1, wait: .seconds(30)).map(text) }
+            for _ in 0..<8 { group.addTask { try await queue.pop(limit: 1, wait: .seconds(30)).map(text) } }
+            while await queue.signal.count < 9 { try await Task.sleep(for: .milliseconds(5)) }
+            try await queue.push(["a", "b", "c"].map(bytes))
+            var got: [String] = []
+            for _ in 0..<3 { got += try await group.next() ?? [] }
+            #expect(got.sorted() == ["a", "b", "c"])
+            #expect(await queue.signal.wakeups == 3, "three items wake three pops")
+            #expect(await queue.signal.count(topic: QueueLane.main.rawValue) == 5, "the other pops still wait")
+            #expect(await queue.signal.count(topic: QueueLane.dead.rawValue) == 1)
+            try await queue.push(["d", "e", "f", "g", "h"].map(bytes))
+            for _ in 0..<5 { got += try await group.next() ?? [] }
+            #expect(got.sorted() == ["a", "b", "c", "d", "e", "f", "g", "h"])
+            try await queue.push([bytes("dead")], lane: .dead)
+            #expect(try await group.next() == ["dead"])
+        }
+    }
+
     @Test func blockingPopWakesWhenALeaseRunsOut() async throws {
         let data = try TemporaryDataDirectory()
         defer { data.cleanUp() }

@@ -44,7 +44,8 @@ public actor DurableQueue: ChangeWaiting {
         var writes: [QueueWrite] = []
         let ids = try state.push(bodies, lane: lane, writes: &writes)
         let ticket = committer.enqueue(writes)
-        signal.wakeAll()
+        // Wake as many blocked pops as there are new items, not every one of them.
+        signal.wake(topic: lane.rawValue, count: bodies.count)
         try await committer.wait(ticket)
         return ids
     }
@@ -62,11 +63,14 @@ public actor DurableQueue: ChangeWaiting {
             let deliveries = try state.pop(lane: lane, limit: limit, lease: lease, now: clock.now, writes: &writes)
             let ticket = committer.enqueue(writes)
             if !deliveries.isEmpty || clock.now >= deadline || Task.isCancelled {
+                // Woken for an item but leaving without one (its deadline passed or it was
+                // cancelled): the next blocked pop gets the wake-up instead.
+                if deliveries.isEmpty, state.readyCount(lane) > 0 { signal.wake(topic: lane.rawValue, count: 1) }
                 try await committer.wait(ticket)
                 return deliveries
             }
             let wake = state.nextExpiry.map { min($0, deadline) } ?? deadline
-            await waitForChange(until: wake)
+            await waitForChange(until: wake, topic: lane.rawValue)
         }
     }
 
