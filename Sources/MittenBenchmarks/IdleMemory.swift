@@ -14,8 +14,27 @@ extension BenchCommand {
             let worker = try ChildProcess.spawn(executable: options.mittenPath, arguments: ["worker", "--type", "Idle", "--control", address.description, "--log-level", "error"], environment: environment)
             try await Task.sleep(for: .seconds(2))
             print("W5 idle RSS: Control \(ProcessFacts.residentKB(pid: control.pid)) KB, idle worker \(ProcessFacts.residentKB(pid: worker.pid)) KB")
+            // RSS counts the code pages every mitten process on the host shares; what one
+            // more process really costs is its private memory (USS) and its share (PSS).
+            for (role, pid) in [("Control", control.pid), ("idle worker", worker.pid)] {
+                let rollup = Self.smapsRollup(pid: pid)
+                let private_ = (rollup["Private_Clean"] ?? 0) + (rollup["Private_Dirty"] ?? 0)
+                print("W5 \(role): PSS \(rollup["Pss"] ?? 0) KB, private (USS) \(private_) KB, of which anonymous \(rollup["Anonymous"] ?? 0) KB; shared code \(rollup["Shared_Clean"] ?? 0) KB")
+            }
             await Bench.stop(worker)
             await Bench.stop(control)
+        }
+
+        /// `/proc/PID/smaps_rollup` as field -> KB.
+        static func smapsRollup(pid: pid_t) -> [String: Int] {
+            guard let text = try? String(contentsOfFile: "/proc/\(pid)/smaps_rollup", encoding: .utf8) else { return [:] }
+            var fields: [String: Int] = [:]
+            for line in text.split(separator: "\n") {
+                let parts = line.split(separator: " ", omittingEmptySubsequences: true)
+                guard parts.count >= 2, parts[0].hasSuffix(":"), let kb = Int(parts[1]) else { continue }
+                fields[String(parts[0].dropLast())] = kb
+            }
+            return fields
         }
     }
 }
