@@ -138,6 +138,33 @@ struct SSHSessionTests {
         }
     }
 
+    /// Several files over one SFTP session, then checked by `sha256sum -c` with the lines
+    /// the results give; a corrupted copy fails that check.
+    @Test func stagesSeveralFilesInOneSessionForOneRemoteCheck() async throws {
+        try await SSHTestFixture.with { fixture in
+            let server = try fixture.startServer()
+            defer { server.stop() }
+            let local = fixture.directory + "/big.bin"
+            let payload = try #require(FileHandle(forReadingAtPath: "/dev/urandom")).readData(ofLength: (2 << 20) + 7)
+            try payload.write(to: URL(fileURLWithPath: local))
+            let staged = [
+                SSHStagedFile(remotePath: fixture.directory + "/big.staged", localPath: local, mode: 0o640),
+                SSHStagedFile(remotePath: fixture.directory + "/small.staged", contents: Array("hello\n".utf8), mode: 0o600),
+            ]
+            try await SSHSession.withSession(fixture.configuration(for: server), logger: logger) { session in
+                let results = try await session.stage(staged)
+                #expect(results.map(\.byteCount) == [payload.count, 6])
+                let lines = SSHUploadResult.checksumLines(results)
+                let check = try await session.run("printf '%s' \(ShellQuoting.quote(lines)) | sha256sum -c --quiet - && stat -c %a \(ShellQuoting.quote(staged[0].remotePath)) \(ShellQuoting.quote(staged[1].remotePath))")
+                #expect(check.succeeded && check.outputText == "640\n600\n", "\(check.errorText)")
+                _ = try await session.run("printf x >> \(ShellQuoting.quote(staged[1].remotePath))")
+                let corrupted = try await session.run("printf '%s' \(ShellQuoting.quote(lines)) | sha256sum -c --quiet -")
+                #expect(!corrupted.succeeded)
+            }
+            #expect(try Data(contentsOf: URL(fileURLWithPath: fixture.directory + "/big.staged")) == payload)
+        }
+    }
+
     @Test func uploadIntoAMissingDirectoryFailsWithSFTPError() async throws {
         try await SSHTestFixture.with { fixture in
             let server = try fixture.startServer()

@@ -31,37 +31,23 @@ public struct MittenSSHBootstrapper: NodeBootstrapper {
                 authentication: .agentThenPrivateKeyFile(path: privateKeyPath)
             )
             try await SSHSession.withSession(configuration, logger: logger) { session in
-                // One exec for what the others need: the root prefix and the user id.
-                let probe = try await session.run(#"printf '%s\n%s' "${MITTEN_ROOT:-${MITTEN_SERVER_ROOT:-}}" "$(id -u)""#).outputText
-                let lines = probe.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                // Three steps, whatever the number of files: one command learns the root
+                // prefix and the user id (and makes the directories when it can write
+                // them), one SFTP session writes every file under a temporary name, and
+                // one command checks every SHA-256, moves the files into place
+                // (unpacking, `sudo install` for a non-root login) and starts mitten.
+                let directories = Set(files.map { ($0.remotePath as NSString).deletingLastPathComponent }).sorted()
+                let made = directories.map { #""$r""# + ShellQuoting.quote($0) }.joined(separator: " ")
+                let probe = try await session.run(#"r="${MITTEN_ROOT:-${MITTEN_SERVER_ROOT:-}}"; u="$(id -u)"; if [ -n "$r" ] || [ "$u" = 0 ]; then mkdir -p "#
+                    + made + #"; fi; printf '%s\n%s' "$r" "$u""#)
+                try check(probe, node: node, what: "create \(directories.joined(separator: ", "))")
+                let lines = probe.outputText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
                 let root = lines.count == 2 ? lines[0] : ""
                 let whoami = (lines.last ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                let sudo = root.isEmpty && whoami != "0" ? "sudo " : ""
-                func staging(_ file: UploadFile) -> String {
-                    sudo.isEmpty ? root + file.remotePath : "/tmp/mitten-upload-\((file.remotePath as NSString).lastPathComponent)"
-                }
-                let directories = Set(files.map { (staging($0) as NSString).deletingLastPathComponent }).sorted()
-                try await check(session.run("mkdir -p " + directories.map(ShellQuoting.quote).joined(separator: " ")),
-                                node: node, what: "create \(directories.joined(separator: ", "))")
-                for file in files {
-                    let target = root + file.remotePath
-                    let staging = staging(file)
-                    if let local = file.localPath, file.gzipped {
-                        let packed = staging + ".gz"
-                        _ = try await session.upload(file: local, to: packed, mode: 0o600)
-                        try await check(session.run("gunzip -f \(ShellQuoting.quote(packed)) && chmod \(String(file.mode, radix: 8)) \(ShellQuoting.quote(staging))"),
-                                        node: node, what: "unpack \(target)")
-                    } else if let local = file.localPath {
-                        _ = try await session.upload(file: local, to: staging, mode: file.mode)
-                    } else {
-                        _ = try await session.upload(file.contents ?? [], to: staging, mode: file.mode)
-                    }
-                    if !sudo.isEmpty {
-                        let install = "sudo install -D -m \(String(file.mode, radix: 8)) \(ShellQuoting.quote(staging)) \(ShellQuoting.quote(target)) && rm -f \(ShellQuoting.quote(staging))"
-                        try await check(session.run(install), node: node, what: "install \(target)")
-                    }
-                }
-                try await check(session.run(sudo + command, timeout: .seconds(120)), node: node, what: "start mitten")
+                let plan = BootstrapScript(files: files, root: root, sudo: root.isEmpty && whoami != "0")
+                let staged = try await session.stage(plan.staged)
+                let result = try await session.run(plan.script(checksums: SSHUploadResult.checksumLines(staged), start: command), timeout: .seconds(120))
+                try check(result, node: node, what: "install and start mitten")
             }
         } catch let error as MittenSSHError where error.code == .hostKeyMismatch {
             throw ClusterError(
