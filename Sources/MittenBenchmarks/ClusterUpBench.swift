@@ -15,6 +15,7 @@ extension BenchCommand {
         @Option(help: "Seconds of latency the local cloud adds to every API request.") var apiLatency = 1.0
         @Option(help: "Seconds each server stays in BUILD.") var bootDuration = 20.0
         @Option(help: "The first three octets of the servers' loopback addresses.") var addressPrefix = "127.0.41"
+        @Option(help: "SSH bootstraps at the same time (default: cluster up's own).") var concurrency: Int?
         @OptionGroup var options: BenchOptions
 
         func run() async throws {
@@ -60,7 +61,7 @@ extension BenchCommand {
             }
             let clock = ContinuousClock()
             let started = clock.now
-            let up = try await Program.run(mitten, ["cluster", "up", "-f", clusterFile, "--json", "--concurrency", String(max(10, workers))], environment: environment)
+            let up = try await Program.run(mitten, ["cluster", "up", "-f", clusterFile, "--json"] + (concurrency.map { ["--concurrency", String($0)] } ?? []), environment: environment)
             let seconds = Double((clock.now - started) / .milliseconds(1)) / 1000
             guard up.status == 0 else { throw ValidationErrorText("cluster up failed (\(up.status)): \(up.error.suffix(3000))") }
             // The ideal: one boot, plus the round trips no provisioner avoids: token,
