@@ -8,22 +8,65 @@ public struct QueueClient: Sendable {
     /// The lane this client pushes to and pops from.
     public let lane: QueueLane
     /// Per-call timeout (a blocking pop adds its wait).
-    public var timeout: Duration
+    public let timeout: Duration
+    private let merged: Merged
+
+    /// Concurrent pushes, acks and nacks of this client (and its copies) travel
+    /// together: while one call is in flight the next ones wait and then go as one
+    /// (``CallCoalescer``), each caller still getting its own results once they are durable.
+    private final class Merged: Sendable {
+        let push: CallCoalescer<[UInt8], Int64>
+        let ack: CallCoalescer<LeaseID, LeaseBatchResult.Refusal?>
+        let nack: CallCoalescer<LeaseID, LeaseBatchResult.Refusal?>
+        let pop: PopCoalescer
+
+        init(client: WireClient, lane: QueueLane, timeout: Duration) {
+            let nackLeases: @Sendable ([LeaseID]) async throws -> LeaseBatchResult = { leases in
+                try await client.call(service: QueueService.kindName, method: "nack", QueueService.Leases(leases: leases.map(\.description)),
+                                      as: LeaseBatchResult.self, timeout: timeout)
+            }
+            pop = PopCoalescer(send: { limit, lease, wait in
+                try await QueueClient.pop(client, lane: lane, limit: limit, lease: lease, wait: wait, timeout: timeout)
+            }, giveBack: { leases in _ = try? await nackLeases(leases) })
+            push = CallCoalescer { items in
+                try await client.call(service: QueueService.kindName, method: "push",
+                                      QueueService.Push(lane: lane, items: items.map { Data($0) }),
+                                      as: QueueService.Pushed.self, timeout: timeout).ids
+            }
+            func leases(_ method: String) -> CallCoalescer<LeaseID, LeaseBatchResult.Refusal?> {
+                CallCoalescer { leases in
+                    let result = try await client.call(service: QueueService.kindName, method: method,
+                                                       QueueService.Leases(leases: leases.map(\.description)),
+                                                       as: LeaseBatchResult.self, timeout: timeout)
+                    // Back to one outcome per lease, in order (refusals come in the order given).
+                    var refusals: [LeaseID: [LeaseBatchResult.Refusal]] = [:]
+                    for refusal in result.refused { refusals[refusal.lease, default: []].append(refusal) }
+                    return leases.map { lease in
+                        guard var list = refusals[lease], !list.isEmpty else { return nil }
+                        let first = list.removeFirst()
+                        refusals[lease] = list
+                        return first
+                    }
+                }
+            }
+            ack = leases("ack")
+            nack = leases("nack")
+        }
+    }
 
     /// Creates a client of `lane` over `client`.
     public init(client: WireClient, lane: QueueLane = .main, timeout: Duration = .seconds(30)) {
         self.client = client
         self.lane = lane
         self.timeout = timeout
+        self.merged = Merged(client: client, lane: lane, timeout: timeout)
     }
 
-    /// Pushes items (one call, one commit); returns their ids.
+    /// Pushes items; returns their ids once they are durable. Concurrent pushes through
+    /// this client share one call and one commit.
     @discardableResult
     public func push(_ items: [[UInt8]]) async throws -> [Int64] {
-        let reply = try await client.call(service: QueueService.kindName, method: "push",
-                                          QueueService.Push(lane: lane, items: items.map { Data($0) }),
-                                          as: QueueService.Pushed.self, timeout: timeout)
-        return reply.ids
+        try await merged.push.submit(items)
     }
 
     /// Pushes text items as UTF-8.
@@ -33,8 +76,13 @@ public struct QueueClient: Sendable {
     }
 
     /// Pops up to `limit` items under a lease (nil: the queue's default, 30 s), waiting
-    /// up to `wait` when none is ready; an empty array means nothing arrived.
+    /// up to `wait` when none is ready; an empty array means nothing arrived. Concurrent
+    /// pops through this client share calls (``PopCoalescer``).
     public func pop(limit: Int = 1, lease: Duration? = nil, wait: Duration = .zero) async throws -> [QueueDelivery] {
+        try await merged.pop.pop(limit: limit, lease: lease, wait: wait)
+    }
+
+    private static func pop(_ client: WireClient, lane: QueueLane, limit: Int, lease: Duration?, wait: Duration, timeout: Duration) async throws -> [QueueDelivery] {
         let argument = QueueService.Pop(lane: lane, limit: limit, leaseMilliseconds: lease?.milliseconds,
                                         waitMilliseconds: wait.milliseconds)
         let reply = try await client.call(service: QueueService.kindName, method: "pop", argument,
@@ -49,14 +97,17 @@ public struct QueueClient: Sendable {
 
     /// Acks leases; refused ones are reported in the result.
     public func ack(_ leases: [LeaseID]) async throws -> LeaseBatchResult {
-        try await client.call(service: QueueService.kindName, method: "ack", QueueService.Leases(leases: leases.map(\.description)),
-                              as: LeaseBatchResult.self, timeout: timeout)
+        Self.result(try await merged.ack.submit(leases))
     }
 
     /// Gives leases back: their items are ready again at the head.
     public func nack(_ leases: [LeaseID]) async throws -> LeaseBatchResult {
-        try await client.call(service: QueueService.kindName, method: "nack", QueueService.Leases(leases: leases.map(\.description)),
-                              as: LeaseBatchResult.self, timeout: timeout)
+        Self.result(try await merged.nack.submit(leases))
+    }
+
+    private static func result(_ outcomes: [LeaseBatchResult.Refusal?]) -> LeaseBatchResult {
+        let refused = outcomes.compactMap { $0 }
+        return LeaseBatchResult(accepted: outcomes.count - refused.count, refused: refused)
     }
 
     /// Extends a lease; returns the new expiry.

@@ -1,0 +1,79 @@
+import Synchronization
+
+/// Merges concurrent calls of one kind into one wire call: while a merged call is in
+/// flight, new requests wait, and all of them go together in the next one. A lone
+/// caller's request leaves at once (no timer, no added latency); many concurrent
+/// callers share round trips, which is how one-item calls from many tasks reach the
+/// throughput of batches. Each request gets exactly the results of its own items, or
+/// the error of the merged call that carried them.
+final class CallCoalescer<Item: Sendable, Output: Sendable>: Sendable {
+    /// Sends `items` in one call; returns one output per item, in order.
+    typealias Send = @Sendable (_ items: [Item]) async throws -> [Output]
+
+    private struct Request {
+        var items: [Item]
+        var continuation: CheckedContinuation<[Output], any Error>
+    }
+
+    private struct State {
+        var pending: [Request] = []
+        var sending = false
+    }
+
+    private let state = Mutex(State())
+    private let send: Send
+    private let maximumItems: Int
+
+    /// A coalescer sending at most `maximumItems` items per merged call (a single
+    /// larger request still goes whole).
+    init(maximumItems: Int = 1000, send: @escaping Send) {
+        self.maximumItems = maximumItems
+        self.send = send
+    }
+
+    /// Requests waiting for the next merged call (for tests).
+    var waitingRequests: Int { state.withLock { $0.pending.count } }
+
+    /// Sends `items` with whatever else is waiting; returns their outputs in order.
+    func submit(_ items: [Item]) async throws -> [Output] {
+        guard !items.isEmpty else { return [] }
+        return try await withCheckedThrowingContinuation { continuation in
+            let start = state.withLock { state -> Bool in
+                state.pending.append(Request(items: items, continuation: continuation))
+                if state.sending { return false }
+                state.sending = true
+                return true
+            }
+            if start { Task { await self.drain() } }
+        }
+    }
+
+    private func drain() async {
+        while true {
+            let batch = state.withLock { state -> [Request] in
+                var taken: [Request] = []
+                var count = 0
+                while let next = state.pending.first, taken.isEmpty || count + next.items.count <= maximumItems {
+                    taken.append(state.pending.removeFirst())
+                    count += next.items.count
+                }
+                if taken.isEmpty { state.sending = false }
+                return taken
+            }
+            if batch.isEmpty { return }
+            do {
+                let outputs = try await send(batch.flatMap(\.items))
+                guard outputs.count == batch.reduce(0, { $0 + $1.items.count }) else {
+                    throw RuntimeError(.badPayload, "the service answered \(outputs.count) results for \(batch.reduce(0) { $0 + $1.items.count }) items")
+                }
+                var offset = 0
+                for request in batch {
+                    request.continuation.resume(returning: Array(outputs[offset..<offset + request.items.count]))
+                    offset += request.items.count
+                }
+            } catch {
+                for request in batch { request.continuation.resume(throwing: error) }
+            }
+        }
+    }
+}
