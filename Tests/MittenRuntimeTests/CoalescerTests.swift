@@ -34,7 +34,7 @@ private final class Calls: Sendable {
     /// exactly its own outputs.
     @Test func concurrentCallsShareOneCall() async throws {
         let gate = Gate(), calls = Calls()
-        let coalescer = CallCoalescer<Int, Int> { items in
+        let coalescer = CallCoalescer<Int, Int>(maximumCalls: 1) { items in
             calls.sizes.withLock { $0.append(items.count) }
             await gate.wait()
             return items.map { $0 * 10 }

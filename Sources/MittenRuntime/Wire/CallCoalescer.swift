@@ -1,7 +1,7 @@
 import Synchronization
 
-/// Merges concurrent calls of one kind into one wire call: while a merged call is in
-/// flight, new requests wait, and all of them go together in the next one. A lone
+/// Merges concurrent calls of one kind into one wire call: while the merged calls in
+/// flight are at their limit, new requests wait, and all of them go together in the next one. A lone
 /// caller's request leaves at once (no timer, no added latency); many concurrent
 /// callers share round trips, which is how one-item calls from many tasks reach the
 /// throughput of batches. Each request gets exactly the results of its own items, or
@@ -17,17 +17,20 @@ final class CallCoalescer<Item: Sendable, Output: Sendable>: Sendable {
 
     private struct State {
         var pending: [Request] = []
-        var sending = false
+        var sending = 0
     }
 
     private let state = Mutex(State())
     private let send: Send
     private let maximumItems: Int
+    private let maximumCalls: Int
 
-    /// A coalescer sending at most `maximumItems` items per merged call (a single
-    /// larger request still goes whole).
-    init(maximumItems: Int = 1000, send: @escaping Send) {
+    /// A coalescer sending at most `maximumItems` items per merged call (a request of
+    /// that many or more goes alone, at once) with at most `maximumCalls` merged calls
+    /// in flight.
+    init(maximumItems: Int = 1000, maximumCalls: Int = 2, send: @escaping Send) {
         self.maximumItems = maximumItems
+        self.maximumCalls = max(1, maximumCalls)
         self.send = send
     }
 
@@ -37,11 +40,13 @@ final class CallCoalescer<Item: Sendable, Output: Sendable>: Sendable {
     /// Sends `items` with whatever else is waiting; returns their outputs in order.
     func submit(_ items: [Item]) async throws -> [Output] {
         guard !items.isEmpty else { return [] }
+        // A full batch gains nothing from company and should not queue behind others.
+        if items.count >= maximumItems { return try await send(items) }
         return try await withCheckedThrowingContinuation { continuation in
             let start = state.withLock { state -> Bool in
                 state.pending.append(Request(items: items, continuation: continuation))
-                if state.sending { return false }
-                state.sending = true
+                if state.sending >= maximumCalls { return false }
+                state.sending += 1
                 return true
             }
             if start { Task { await self.drain() } }
@@ -57,7 +62,7 @@ final class CallCoalescer<Item: Sendable, Output: Sendable>: Sendable {
                     taken.append(state.pending.removeFirst())
                     count += next.items.count
                 }
-                if taken.isEmpty { state.sending = false }
+                if taken.isEmpty { state.sending -= 1 }
                 return taken
             }
             if batch.isEmpty { return }

@@ -46,6 +46,8 @@ final class PopCoalescer: Sendable {
 
     /// Pops up to `limit` items under `lease`, waiting up to `wait` for one.
     func pop(limit: Int, lease: Duration?, wait: Duration) async throws -> [QueueDelivery] {
+        // A full batch gains nothing from company and should not queue behind others.
+        if limit >= maximumItems { return try await send(limit, lease, wait) }
         let id = state.withLock { state -> UInt64 in
             state.nextID += 1
             return state.nextID
