@@ -12,6 +12,7 @@ final class CallCoalescer<Item: Sendable, Output: Sendable>: Sendable {
 
     private struct Request {
         var items: [Item]
+        var weight: Int
         var continuation: CheckedContinuation<[Output], any Error>
     }
 
@@ -22,15 +23,17 @@ final class CallCoalescer<Item: Sendable, Output: Sendable>: Sendable {
 
     private let state = Mutex(State())
     private let send: Send
-    private let maximumItems: Int
+    private let maximumWeight: Int
     private let maximumCalls: Int
+    private let weight: @Sendable (Item) -> Int
 
-    /// A coalescer sending at most `maximumItems` items per merged call (a request of
-    /// that many or more goes alone, at once) with at most `maximumCalls` merged calls
-    /// in flight.
-    init(maximumItems: Int = 1000, maximumCalls: Int = 2, send: @escaping Send) {
-        self.maximumItems = maximumItems
+    /// A coalescer whose merged calls weigh at most `maximumWeight` (each item weighs
+    /// `weight`, 1 by default: items per call; a request that heavy or heavier goes
+    /// alone, at once), with at most `maximumCalls` merged calls in flight.
+    init(maximumWeight: Int = 1000, maximumCalls: Int = 2, weight: @escaping @Sendable (Item) -> Int = { _ in 1 }, send: @escaping Send) {
+        self.maximumWeight = maximumWeight
         self.maximumCalls = max(1, maximumCalls)
+        self.weight = weight
         self.send = send
     }
 
@@ -41,10 +44,11 @@ final class CallCoalescer<Item: Sendable, Output: Sendable>: Sendable {
     func submit(_ items: [Item]) async throws -> [Output] {
         guard !items.isEmpty else { return [] }
         // A full batch gains nothing from company and should not queue behind others.
-        if items.count >= maximumItems { return try await send(items) }
+        let weight = items.reduce(0) { $0 + self.weight($1) }
+        if weight >= maximumWeight { return try await send(items) }
         return try await withCheckedThrowingContinuation { continuation in
             let start = state.withLock { state -> Bool in
-                state.pending.append(Request(items: items, continuation: continuation))
+                state.pending.append(Request(items: items, weight: weight, continuation: continuation))
                 if state.sending >= maximumCalls { return false }
                 state.sending += 1
                 return true
@@ -57,10 +61,10 @@ final class CallCoalescer<Item: Sendable, Output: Sendable>: Sendable {
         while true {
             let batch = state.withLock { state -> [Request] in
                 var taken: [Request] = []
-                var count = 0
-                while let next = state.pending.first, taken.isEmpty || count + next.items.count <= maximumItems {
+                var total = 0
+                while let next = state.pending.first, taken.isEmpty || total + next.weight <= maximumWeight {
                     taken.append(state.pending.removeFirst())
-                    count += next.items.count
+                    total += next.weight
                 }
                 if taken.isEmpty { state.sending -= 1 }
                 return taken

@@ -64,6 +64,21 @@ private func text(_ delivery: QueueDelivery) -> String { String(decoding: delive
         }
     }
 
+    /// A pop answer stays inside the wire's frame cap: with big items it returns fewer
+    /// than asked (at least one), and the rest stay ready, in order.
+    @Test func aPopOfBigItemsReturnsWhatFitsOneFrame() async throws {
+        let data = try TemporaryDataDirectory()
+        defer { data.cleanUp() }
+        let queue = try DurableQueue(name: ServiceName("big"), dataDirectory: data.directory, logger: testLogger)
+        let big = (0..<5).map { [UInt8](repeating: UInt8($0), count: 200 * 1024) }
+        try await queue.push(big)
+        let first = try await queue.pop(limit: 5)
+        #expect(first.map { $0.body[0] } == [0, 1])
+        #expect(first.reduce(0) { $0 + ServiceLimits.replyBytes($1.body.count) } <= ServiceLimits.maximumReplyBytes)
+        #expect(try await queue.pop(limit: 5).map { $0.body[0] } == [2, 3])
+        #expect(try await queue.pop(limit: 5).map { $0.body[0] } == [4])
+    }
+
     @Test func blockingPopWakesWhenALeaseRunsOut() async throws {
         let data = try TemporaryDataDirectory()
         defer { data.cleanUp() }

@@ -48,6 +48,13 @@ public enum ServiceLimits {
     public static let maximumItemBytes = 256 * 1024
     /// The most items one `pop` or `read` call returns.
     public static let maximumBatch = 10_000
+    /// The most bytes of items one `pop` answer carries, counted as they travel (base64
+    /// plus each item's fields), so that the answer fits the 1 MiB frame cap; a pop
+    /// returns fewer items than asked rather than more bytes, and always at least one.
+    public static let maximumReplyBytes = 768 * 1024
+
+    /// What `body` adds to a reply: its base64 form and the item's other fields.
+    public static func replyBytes(_ bodyCount: Int) -> Int { (bodyCount + 2) / 3 * 4 + 128 }
 
     /// Throws ``RuntimeError/Code-swift.struct/itemTooLarge`` for a body over the cap.
     public static func checkItem(_ body: [UInt8], index: Int? = nil) throws {

@@ -35,8 +35,16 @@ extension QueueState {
         expireLeases(now: now, writes: &writes)
         let until = now.advanced(by: length)
         var deliveries: [QueueDelivery] = []
-        while deliveries.count < min(limit, ServiceLimits.maximumBatch), let id = ready[lane]?.popFirst() {
-            guard var item = items[id] else { continue }
+        var replyBytes = 0
+        while deliveries.count < min(limit, ServiceLimits.maximumBatch), let id = ready[lane]?.first {
+            guard var item = items[id] else {
+                ready[lane]?.removeFirst()
+                continue
+            }
+            // Stop before the answer would outgrow a frame (one item always fits).
+            replyBytes += ServiceLimits.replyBytes(item.body.count)
+            if replyBytes > ServiceLimits.maximumReplyBytes, !deliveries.isEmpty { break }
+            ready[lane]?.removeFirst()
             item.deliveries += 1
             item.leasedUntil = until
             items[id] = item

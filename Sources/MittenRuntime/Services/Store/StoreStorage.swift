@@ -47,8 +47,12 @@ final class StoreStorage: Sendable {
                 let rows = try Row.fetchCursor(db, sql: "SELECT key, value FROM entries WHERE key > ? ORDER BY key LIMIT ?",
                                                arguments: [after, limit])
                 var entries: [StoreEntry] = []
+                var replyBytes = 0
                 while let row = try rows.next() {
                     let value: Data = row[1]
+                    // Stop before the answer would outgrow a frame (one entry always fits).
+                    replyBytes += ServiceLimits.replyBytes(value.count)
+                    if replyBytes > ServiceLimits.maximumReplyBytes, !entries.isEmpty { break }
                     entries.append(StoreEntry(key: row[0], value: [UInt8](value)))
                 }
                 return entries
