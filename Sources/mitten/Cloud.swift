@@ -42,7 +42,7 @@ extension MittenCommand.Cloud {
     }
 
     struct Start: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Start the local cloud (a background daemon unless --foreground).")
+        static let configuration = CommandConfiguration(commandName: "start", abstract: "Start the local cloud (a background daemon unless --foreground).")
 
         @OptionGroup var data: DataOptions
         @Flag(help: "Serve in this process until SIGINT/SIGTERM instead of starting a daemon.") var foreground = false
@@ -119,7 +119,7 @@ extension MittenCommand.Cloud {
     }
 
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show whether the local cloud runs, and its servers.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Show whether the local cloud runs, and its servers.")
         @OptionGroup var data: DataOptions
 
         func run() async throws {
@@ -136,7 +136,7 @@ extension MittenCommand.Cloud {
     }
 
     struct Stop: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Stop the local cloud and every local server's processes.")
+        static let configuration = CommandConfiguration(commandName: "stop", abstract: "Stop the local cloud and every local server's processes.")
         @OptionGroup var data: DataOptions
 
         func run() async throws {

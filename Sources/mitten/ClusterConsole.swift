@@ -9,7 +9,7 @@ extension MittenCommand.Cluster {
     /// workstation. Finds Control's address through the cloud and the cluster secret in
     /// the cluster's workspace, then runs `mitten console` with them.
     struct Console: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "console",
             abstract: "Show the cluster's live console (or, with --once, one snapshot).",
             discussion: "Arguments after the cluster file options go to `mitten console` (e.g. --once, --json, --interval 1s).")
         @OptionGroup var options: ClusterFileOptions

@@ -5,7 +5,7 @@ import MittenCluster
 extension MittenCommand.Cluster {
     /// `mitten cluster down`: delete every VM and floating IP of the cluster.
     struct Down: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Delete every VM and floating IP of the cluster, and verify that none remain.")
+        static let configuration = CommandConfiguration(commandName: "down", abstract: "Delete every VM and floating IP of the cluster, and verify that none remain.")
         @OptionGroup var options: ClusterFileOptions
 
         func run() async throws {

@@ -5,7 +5,7 @@ import MittenCluster
 extension MittenCommand.Cluster {
     /// `mitten cluster plan`: what `up` would create, change and leave alone.
     struct Plan: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show what `up` would create, change and leave alone; touches nothing.")
+        static let configuration = CommandConfiguration(commandName: "plan", abstract: "Show what `up` would create, change and leave alone; touches nothing.")
         @OptionGroup var options: ClusterFileOptions
 
         func run() async throws {

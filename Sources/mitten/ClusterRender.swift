@@ -5,7 +5,7 @@ import MittenCluster
 extension MittenCommand.Cluster {
     /// `mitten cluster render NODE`: the cloud-init user-data a VM would get.
     struct Render: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "render",
             abstract: "Print the cloud-init user-data a VM would get (secrets masked unless --show-secrets)."
         )
 

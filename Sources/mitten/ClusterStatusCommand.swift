@@ -7,7 +7,7 @@ import MittenRuntime
 extension MittenCommand.Cluster {
     /// `mitten cluster status`: the cluster's VMs as the cloud sees them.
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the cluster's VMs: role, status, flavor, addresses.")
+        static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the cluster's VMs: role, status, flavor, addresses.")
         @OptionGroup var options: ClusterFileOptions
         @Flag(help: "Print JSON for scripts.") var json = false
 

@@ -9,7 +9,7 @@ import MittenRuntime
 extension MittenCommand.Cluster {
     /// `mitten cluster up`: boot what is missing, bootstrap it, wait for registration.
     struct Up: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Boot the VMs the cluster file asks for, bootstrap mitten on them, wait until they run.")
+        static let configuration = CommandConfiguration(commandName: "up", abstract: "Boot the VMs the cluster file asks for, bootstrap mitten on them, wait until they run.")
         @OptionGroup var options: ClusterFileOptions
         @Flag(help: "Keep VMs that failed instead of deleting them.") var keepFailed = false
         @Flag(help: "Print one JSON object per progress event.") var json = false

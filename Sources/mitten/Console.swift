@@ -6,7 +6,7 @@ import MittenRuntime
 extension MittenCommand {
     /// `mitten console`: the live view of a running cluster, or one plain snapshot.
     struct Console: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "console",
             abstract: "Show every registered service live, refreshed every interval (q quits; arrows, PgUp, PgDn scroll).")
 
         @Option(name: .long, help: "Control's address HOST:PORT (default: $MITTEN_CONTROL, else 127.0.0.1:7647).")

@@ -12,7 +12,7 @@ extension MittenCommand {
 
         /// `mitten mutex with NAME [--lease D] [--wait D] -- COMMAND...`.
         struct With: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "with",
                 abstract: "Run a command holding the lock, renewing its lease; exits with the command's status.",
                 discussion: "The command gets the fencing token in MITTEN_MUTEX_TOKEN. If the lease cannot be renewed, the command is sent SIGTERM and mitten exits 5.")
             @OptionGroup var options: ServiceClientOptions
@@ -65,7 +65,7 @@ extension MittenCommand {
 
         /// `mitten mutex lock NAME [--lease D] [--wait D]`: prints the fencing token.
         struct Lock: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Take the lock; prints the fencing token. Exit 3 if still busy after --wait (0: try_lock).")
+            static let configuration = CommandConfiguration(commandName: "lock", abstract: "Take the lock; prints the fencing token. Exit 3 if still busy after --wait (0: try_lock).")
             @OptionGroup var options: ServiceClientOptions
             @Argument(help: "The mutex.") var name: String
             @Option(help: "Lease (default 30s); renew it or lose the lock.") var lease = DurationArgument(.seconds(30))
@@ -85,7 +85,7 @@ extension MittenCommand {
 
         /// `mitten mutex unlock NAME TOKEN`.
         struct Unlock: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Release the lock held under TOKEN. Exit 5 if the token is stale.")
+            static let configuration = CommandConfiguration(commandName: "unlock", abstract: "Release the lock held under TOKEN. Exit 5 if the token is stale.")
             @OptionGroup var options: ServiceClientOptions
             @Argument(help: "The mutex.") var name: String
             @Argument(help: "The fencing token lock printed.") var token: Int64
@@ -99,7 +99,7 @@ extension MittenCommand {
 
         /// `mitten mutex renew NAME TOKEN [--lease D]`.
         struct Renew: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Extend the lease held under TOKEN. Exit 5 if the token is stale.")
+            static let configuration = CommandConfiguration(commandName: "renew", abstract: "Extend the lease held under TOKEN. Exit 5 if the token is stale.")
             @OptionGroup var options: ServiceClientOptions
             @Argument(help: "The mutex.") var name: String
             @Argument(help: "The fencing token.") var token: Int64
@@ -114,7 +114,7 @@ extension MittenCommand {
 
         /// `mitten mutex status NAME`.
         struct Status: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Whether the lock is held, by whom, and the last token.")
+            static let configuration = CommandConfiguration(commandName: "status", abstract: "Whether the lock is held, by whom, and the last token.")
             @OptionGroup var options: ServiceClientOptions
             @Argument(help: "The mutex.") var name: String
 

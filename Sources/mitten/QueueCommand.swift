@@ -12,7 +12,7 @@ extension MittenCommand {
 
         /// `mitten queue push NAME ITEM...` (or `-` for one item per line of stdin).
         struct Push: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Append items (or '-': one per line from stdin).")
+            static let configuration = CommandConfiguration(commandName: "push", abstract: "Append items (or '-': one per line from stdin).")
             @OptionGroup var options: ServiceClientOptions
             @Argument(help: "The queue.") var name: String
             @Argument(help: "Items, or '-' to read one per line from stdin.") var items: [String] = []
@@ -29,7 +29,7 @@ extension MittenCommand {
 
         /// `mitten queue pop NAME [--wait D] [--lease D] [--count N]`: prints `LEASE<TAB>ITEM` lines.
         struct Pop: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "pop",
                 abstract: "Take items under a lease; prints 'LEASE<TAB>ITEM' per item. Exit 3 when nothing arrived within --wait.")
             @OptionGroup var options: ServiceClientOptions
             @Argument(help: "The queue (NAME.dead for its dead letters).") var name: String
@@ -64,7 +64,7 @@ extension MittenCommand {
 
         /// `mitten queue ack NAME LEASE...`.
         struct Ack: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Done with items: delete them. Exit 4 if a lease was refused.")
+            static let configuration = CommandConfiguration(commandName: "ack", abstract: "Done with items: delete them. Exit 4 if a lease was refused.")
             @OptionGroup var options: ServiceClientOptions
             @Argument(help: "The queue.") var name: String
             @Argument(help: "Lease ids as pop printed them.") var leases: [String]
@@ -82,7 +82,7 @@ extension MittenCommand {
 
         /// `mitten queue nack NAME LEASE...`.
         struct Nack: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Give items back now: ready again at the head. Exit 4 if a lease was refused.")
+            static let configuration = CommandConfiguration(commandName: "nack", abstract: "Give items back now: ready again at the head. Exit 4 if a lease was refused.")
             @OptionGroup var options: ServiceClientOptions
             @Argument(help: "The queue.") var name: String
             @Argument(help: "Lease ids as pop printed them.") var leases: [String]
@@ -97,7 +97,7 @@ extension MittenCommand {
 
         /// `mitten queue renew NAME LEASE [--lease D]`.
         struct Renew: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Extend a lease while still working. Exit 4 if it was refused.")
+            static let configuration = CommandConfiguration(commandName: "renew", abstract: "Extend a lease while still working. Exit 4 if it was refused.")
             @OptionGroup var options: ServiceClientOptions
             @Argument(help: "The queue.") var name: String
             @Argument(help: "The lease id.") var leaseID: String
@@ -113,7 +113,7 @@ extension MittenCommand {
 
         /// `mitten queue stats NAME [--json]`.
         struct Stats: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Ready, leased, acked, dead-lettered and the ack rate.")
+            static let configuration = CommandConfiguration(commandName: "stats", abstract: "Ready, leased, acked, dead-lettered and the ack rate.")
             @OptionGroup var options: ServiceClientOptions
             @Argument(help: "The queue.") var name: String
             @Flag(help: "Print JSON.") var json = false

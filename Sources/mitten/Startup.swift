@@ -8,7 +8,7 @@ import UnixSignals
 
 extension MittenCommand {
     struct Startup: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "startup",
             abstract: "Start the supervisor for one task type and keep its workers alive.")
 
         @Option(name: .long, help: "Task type (required with --localhost; in the cloud it comes from the VM name).")

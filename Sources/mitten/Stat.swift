@@ -6,11 +6,11 @@ import MittenRuntime
 extension MittenCommand {
     /// `mitten stat add NAME VALUE...` and `mitten stat show NAME`, for shell workers.
     struct Stat: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "stat",
             abstract: "Add values to, or show, a named Statistics service.", subcommands: [Add.self, Show.self])
 
         struct Add: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Add values to Statistics-NAME (created on first use).")
+            static let configuration = CommandConfiguration(commandName: "add", abstract: "Add values to Statistics-NAME (created on first use).")
             @Argument(help: "The statistic's name.") var name: String
             @Argument(help: "Values to add.") var values: [Double]
             @OptionGroup var options: RuntimeOptions
@@ -27,7 +27,7 @@ extension MittenCommand {
         }
 
         struct Show: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Show count, mean, standard deviation, min and max of Statistics-NAME.")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "Show count, mean, standard deviation, min and max of Statistics-NAME.")
             @Argument(help: "The statistic's name.") var name: String
             @OptionGroup var options: RuntimeOptions
 

@@ -5,7 +5,7 @@ import MittenRuntime
 
 extension MittenCommand {
     struct Status: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "status",
             abstract: "Show every registered service: one table per kind, Control first.")
 
         @Flag(name: .long, help: "Print JSON (an array of service descriptions) instead of tables.")

@@ -8,7 +8,7 @@ import SwiftStorageKit
 extension MittenCommand {
     /// `mitten storage`: OpenStack Swift object storage from the command line.
     struct Storage: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "storage",
             abstract: "Object storage on OpenStack Swift: list, upload, download, inspect, delete, sign URLs.",
             discussion: """
             Credentials, first found wins: v1 auth from --auth-url/--user/--key or MITTEN_SWIFT_AUTH_URL, \

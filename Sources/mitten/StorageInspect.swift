@@ -44,7 +44,7 @@ extension MittenCommand.Storage {
 
     /// `mitten storage stat [CONTAINER [OBJECT]]`
     struct Stat: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "stat",
             abstract: "Show the account, a container or an object: sizes, counts, ETag, type, metadata.")
 
         @OptionGroup var options: StorageOptions

@@ -6,7 +6,7 @@ import SwiftStorageKit
 extension MittenCommand.Storage {
     /// `mitten storage put CONTAINER FILE...`
     struct Put: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "put",
             abstract: "Upload files (streamed, MD5-verified; large ones as Static Large Objects).")
 
         @OptionGroup var options: StorageOptions
@@ -55,7 +55,7 @@ extension MittenCommand.Storage {
 
     /// `mitten storage get CONTAINER OBJECT [-o FILE]`
     struct Get: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "get",
             abstract: "Download an object (streamed; every byte checked against Swift's MD5s).")
 
         @OptionGroup var options: StorageOptions

@@ -12,7 +12,7 @@ extension MittenCommand {
 
         /// `mitten store append NAME VALUE...` (or `-`); prints the keys.
         struct Append: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Append values (or '-': one per line from stdin); prints their keys.")
+            static let configuration = CommandConfiguration(commandName: "append", abstract: "Append values (or '-': one per line from stdin); prints their keys.")
             @OptionGroup var options: ServiceClientOptions
             @Argument(help: "The store.") var name: String
             @Argument(help: "Values, or '-' to read one per line from stdin.") var values: [String] = []
@@ -29,7 +29,7 @@ extension MittenCommand {
 
         /// `mitten store read NAME [--after KEY] [--limit N] [--wait D]`: prints `KEY<TAB>VALUE` lines.
         struct Read: AsyncParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Print 'KEY<TAB>VALUE' for entries after --after. Exit 3 when none arrived within --wait.")
+            static let configuration = CommandConfiguration(commandName: "read", abstract: "Print 'KEY<TAB>VALUE' for entries after --after. Exit 3 when none arrived within --wait.")
             @OptionGroup var options: ServiceClientOptions
             @Argument(help: "The store.") var name: String
             @Option(help: "Only entries with larger keys (default: from the start).") var after: Int64 = 0

@@ -3,7 +3,7 @@ import MittenRuntime
 
 extension MittenCommand {
     struct Version: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print mitten's version.")
+        static let configuration = CommandConfiguration(commandName: "version", abstract: "Print mitten's version.")
 
         func run() {
             print("mitten \(MittenRuntime.version)")

@@ -8,7 +8,7 @@ import UnixSignals
 extension MittenCommand {
     /// What the supervisor spawns for a built-in Swift task type.
     struct Worker: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "worker",
             abstract: "Run one worker of a built-in task type (spawned by the supervisor).", shouldDisplay: false)
 
         @Option(name: .long, help: "Built-in task type: Control or Idle.")
