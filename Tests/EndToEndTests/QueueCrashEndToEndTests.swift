@@ -92,6 +92,9 @@ struct QueueCrashEndToEndTests {
 
         #expect(try await harness.eventually(240) { await acked() >= Int64(Self.total) })
         _ = FileManager.default.createFile(atPath: harness.directory + "/done", contents: nil)
+        // The workers write down their last acks after the queue counted them: read their
+        // files once they have all finished (an empty pop with `done` present ends them).
+        #expect(try await harness.eventually(60) { Processes.children(of: supervisor.pid).isEmpty }, "the workers finished")
         let stats = try #require(try await harness.queueStats("crash", control: control))
         #expect(stats.ready == 0 && stats.leased == 0 && stats.deadReady == 0 && stats.acked == Int64(Self.total))
 
