@@ -125,6 +125,12 @@ public struct OpenStackClusterCloud: ClusterCloud {
         Self.server(try await client.compute.server(id: id))
     }
 
+    public func clusterServers() async throws -> [CloudState.Server] {
+        let groups = spec.nodeGroups.map { NSRegularExpression.escapedPattern(for: $0.name) }.joined(separator: "|")
+        let membership = spec.membershipMetadata
+        return try await client.compute.servers(named: .matching("(\(groups))-[0-9]+"), metadata: [membership.key: membership.value]).map(Self.server)
+    }
+
     public func deleteServer(id: String) async throws {
         try await client.compute.deleteServer(id: id)
     }
