@@ -17,9 +17,6 @@ public protocol ClusterCloud: Sendable {
     ) async throws -> String
     /// One server's current status, fault and addresses.
     func server(id: String) async throws -> CloudState.Server
-    /// The servers of this cluster (node names of its groups, its membership metadata),
-    /// in one listing: `up` watches every booting VM with it.
-    func clusterServers() async throws -> [CloudState.Server]
     /// Deletes a server (a server already gone is not an error).
     func deleteServer(id: String) async throws
     /// Releases the floating IPs attached to a server; returns their addresses.

@@ -25,6 +25,10 @@ public struct OpenStackClusterCloud: ClusterCloud {
         async let limits = client.compute.limits()
         async let servers = client.compute.servers()
         async let groups = client.network.securityGroups()
+        // The network's id is needed by every create: looked up here, alongside the
+        // listing, rather than before the first create. A failure here is ignored (`down`
+        // must work without the network); the create looks again and reports it.
+        async let networkID = try? resolveNetwork()
         let keypair: CloudState.Keypair?
         do {
             let found = try await client.compute.keypair(named: spec.keypairName)
@@ -46,6 +50,7 @@ public struct OpenStackClusterCloud: ClusterCloud {
             }))
         }
         let absolute = try await limits
+        _ = await networkID
         return CloudState(
             flavors: flavorList.map { .init(id: $0.id, name: $0.name, vcpus: $0.vcpus, ramMB: $0.ram) },
             images: try await images.map { .init(id: $0.id, name: $0.name ?? $0.id) },
@@ -104,14 +109,7 @@ public struct OpenStackClusterCloud: ClusterCloud {
         _ request: ClusterPlan.BootRequest, userData: RenderedUserData, metadata: [String: String], keyName: String, network: String?
     ) async throws -> String {
         var networks: ServerCreate.Networks?
-        if let network {
-            let id: String
-            if let known = await ids.get("network/" + network) {
-                id = known
-            } else {
-                id = try await client.network.network(named: network).id
-                await ids.set("network/" + network, id)
-            }
+        if network != nil, let id = try await resolveNetwork() {
             networks = .list([.init(uuid: id)])
         }
         let created = try await client.compute.createServer(ServerCreateRequest(server: ServerCreate(
@@ -121,14 +119,18 @@ public struct OpenStackClusterCloud: ClusterCloud {
         return created.id
     }
 
-    public func server(id: String) async throws -> CloudState.Server {
-        Self.server(try await client.compute.server(id: id))
+    /// The id of the cluster file's network (nil: none named), looked up once per run.
+    @discardableResult
+    private func resolveNetwork() async throws -> String? {
+        guard let network = spec.network else { return nil }
+        if let known = await ids.get("network/" + network) { return known }
+        let id = try await client.network.network(named: network).id
+        await ids.set("network/" + network, id)
+        return id
     }
 
-    public func clusterServers() async throws -> [CloudState.Server] {
-        let groups = spec.nodeGroups.map { NSRegularExpression.escapedPattern(for: $0.name) }.joined(separator: "|")
-        let membership = spec.membershipMetadata
-        return try await client.compute.servers(named: .matching("(\(groups))-[0-9]+"), metadata: [membership.key: membership.value]).map(Self.server)
+    public func server(id: String) async throws -> CloudState.Server {
+        Self.server(try await client.compute.server(id: id))
     }
 
     public func deleteServer(id: String) async throws {

@@ -28,7 +28,7 @@ actor CreatedServers {
 }
 
 /// What every VM's bring-up of one `up` shares.
-struct BringUpContext<C: Clock>: Sendable where C.Duration == Duration {
+struct BringUpContext: Sendable {
     /// Where Control's address appears.
     let board: ControlAddressBoard
     /// The servers this run created.
@@ -37,8 +37,6 @@ struct BringUpContext<C: Clock>: Sendable where C.Duration == Duration {
     let bootstraps: Slots
     /// The security group rules being added; SSH needs them.
     let rules: Task<Void, any Error>
-    /// Lists the cluster's servers for every VM waiting to leave BUILD.
-    let watch: ServerWatch<C>
 }
 
 extension Provisioner {
@@ -46,7 +44,7 @@ extension Provisioner {
     /// returns its address. Driven by ``NodeLifecycle``. Control publishes its address on
     /// `board`; a worker's user-data names Control's early address and its bootstrap
     /// waits for the final one.
-    func bringUp(_ request: ClusterPlan.BootRequest, _ context: BringUpContext<C>) async throws -> String {
+    func bringUp(_ request: ClusterPlan.BootRequest, _ context: BringUpContext) async throws -> String {
         let (board, ledger) = (context.board, context.ledger)
         var lifecycle = NodeLifecycle(maximumErrorBoots: configuration.maximumErrorBoots)
         let earlyControl = request.isControl ? nil : try await board.earlyAddress(clock: clock)
@@ -74,7 +72,7 @@ extension Provisioner {
         while true {
             switch action {
             case .waitForActive:
-                let server = try await waitWhileBuilding(id: lifecycle.serverID!, node: request.name, since: start, watch: context.watch) { address in
+                let server = try await waitWhileBuilding(id: lifecycle.serverID!, node: request.name, since: start) { address in
                     if request.isControl { await board.publishEarly(address) }
                 }
                 if server.status.uppercased() == "ACTIVE" {
@@ -129,26 +127,21 @@ extension Provisioner {
         }
     }
 
-    /// Follows the server through the run's ``ServerWatch`` until it leaves BUILD,
-    /// telling `addressShown` each time the server lists an address.
-    func waitWhileBuilding(id: String, node: String, since start: C.Instant, watch: ServerWatch<C>,
+    /// Polls the server with capped backoff until it leaves BUILD, telling `addressShown`
+    /// each time the server lists an address.
+    func waitWhileBuilding(id: String, node: String, since start: C.Instant,
                            addressShown: (String) async -> Void) async throws -> CloudState.Server {
-        var unlisted = 0
+        var delay = Duration.milliseconds(250)
         while true {
-            var found = try await watch.next(id)
-            if found == nil {
-                // A server the listing misses (Nova lists a new server at once, but a cloud
-                // may lag): asked for by id, which also says clearly when it is gone.
-                unlisted += 1
-                if unlisted >= 3 { found = try await cloud.server(id: id) }
-            }
-            guard let server = found else { continue }
+            let server = try await cloud.server(id: id)
             if let address = server.addresses.first { await addressShown(address) }
             let status = server.status.uppercased()
             if status == "ACTIVE" || status == "ERROR" { return server }
             if start.duration(to: clock.now) > configuration.activeTimeout {
                 throw ClusterError(.bootFailure, "\(node) is still \(server.status) after \(configuration.activeTimeout); look at it with `openstack server show \(id)`")
             }
+            try await clock.sleep(for: delay)
+            delay = min(delay * 2, .seconds(2))
         }
     }
 

@@ -90,8 +90,7 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
             try await performConcurrently(otherActions)
             let rulesTask = Task { try await performConcurrently(ruleActions) }
             rules = rulesTask
-            let context = BringUpContext(board: ControlAddressBoard(), ledger: ledger, bootstraps: Slots(limit: configuration.concurrency),
-                                         rules: rulesTask, watch: ServerWatch(cloud: cloud, clock: clock))
+            let context = BringUpContext(board: ControlAddressBoard(), ledger: ledger, bootstraps: Slots(limit: configuration.concurrency), rules: rulesTask)
             let board = context.board
             let controlBoot = plan.boots.first(where: \.isControl)
             if controlBoot == nil {
