@@ -65,7 +65,10 @@ extension CloudAPI {
     }
 
     func renderServer(_ id: String, version: Microversion) async throws -> [String: Any] {
-        let server = try await serverRecord(id)
+        await renderServer(try await serverRecord(id), version: version)
+    }
+
+    func renderServer(_ server: ServerRecord, version: Microversion) async -> [String: Any] {
         let (floating, port) = await store.read { state in
             (state.floatingIPs.values.filter { $0.portID == server.portID }, state.ports[server.portID])
         }
@@ -87,7 +90,9 @@ extension CloudAPI {
         var bodies: [[String: Any]] = []
         for server in servers {
             if detail {
-                bodies.append(try await renderServer(server.id, version: request.microversion))
+                // From the listing's own snapshot: a server deleted meanwhile is listed as it
+                // was, never a 404 for the whole list.
+                bodies.append(await renderServer(server, version: request.microversion))
             } else {
                 bodies.append(["id": server.id, "name": server.name, "links": NovaWire.link(baseURL, "servers", server.id)])
             }
