@@ -64,6 +64,47 @@ import Testing
         await tearDown(hosted)
     }
 
+    /// Many tasks pushing, popping and acking one item each through one client share
+    /// calls, and each still gets exactly its own outcome: an oversized item fails only
+    /// its own push, a pop with no positive limit only its own pop.
+    @Test func concurrentOneItemCallsShareCallsButNotErrors() async throws {
+        let hosted = try await host { try QueueService(context: $0) }
+        let queue = QueueClient(client: hosted.client)
+        let ids = try await withThrowingTaskGroup(of: [Int64].self) { group in
+            for index in 0..<200 { group.addTask { try await queue.push(["item-\(index)"]) } }
+            group.addTask {
+                do {
+                    _ = try await queue.push([[UInt8](repeating: 1, count: ServiceLimits.maximumItemBytes + 1)])
+                    Issue.record("an oversized item was accepted")
+                } catch let error as RuntimeError {
+                    #expect(error.remoteCode == "itemTooLarge")
+                }
+                return []
+            }
+            var all: [Int64] = []
+            for try await part in group { all += part }
+            return all
+        }
+        #expect(Set(ids).count == 200)
+        await #expect(throws: RuntimeError.self) { try await queue.pop(limit: 0) }
+        let popped = try await withThrowingTaskGroup(of: [String].self) { group in
+            for _ in 0..<200 {
+                group.addTask {
+                    let got = try await queue.pop(limit: 1, wait: .seconds(5))
+                    #expect(try await queue.ack(got.map(\.lease)).accepted == got.count)
+                    return got.map { String(decoding: $0.body, as: UTF8.self) }
+                }
+            }
+            var all: [String] = []
+            for try await part in group { all += part }
+            return all
+        }
+        #expect(Set(popped) == Set((0..<200).map { "item-\($0)" }))
+        let stats = try await queue.stats()
+        #expect(stats.acked == 200 && stats.ready == 0 && stats.leased == 0)
+        await tearDown(hosted)
+    }
+
     @Test func mutexStaleTokenRefusedOverTheWire() async throws {
         let hosted = try await host { try MutexService(context: $0) }
         let mutex = MutexClient(client: hosted.client)

@@ -46,8 +46,9 @@ final class PopCoalescer: Sendable {
 
     /// Pops up to `limit` items under `lease`, waiting up to `wait` for one.
     func pop(limit: Int, lease: Duration?, wait: Duration) async throws -> [QueueDelivery] {
-        // A full batch gains nothing from company and should not queue behind others.
-        if limit >= maximumItems { return try await send(limit, lease, wait) }
+        // A full batch gains nothing from company and should not queue behind others; nor
+        // should a pop the service will refuse (no positive limit, no lease length).
+        if limit >= maximumItems || limit < 1 || (lease.map { $0 <= .zero } ?? false) { return try await send(limit, lease, wait) }
         let id = state.withLock { state -> UInt64 in
             state.nextID += 1
             return state.nextID
@@ -60,7 +61,7 @@ final class PopCoalescer: Sendable {
                         continuation.resume(throwing: CancellationError())
                         return false
                     }
-                    state.pending.append(Request(id: id, limit: max(1, limit), lease: lease, deadline: deadline, continuation: continuation))
+                    state.pending.append(Request(id: id, limit: limit, lease: lease, deadline: deadline, continuation: continuation))
                     // Wait for a running call only if it returns by this pop's deadline.
                     return !state.calls.values.contains { $0 <= deadline }
                 }

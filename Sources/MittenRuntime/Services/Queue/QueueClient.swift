@@ -28,8 +28,11 @@ public struct QueueClient: Sendable {
             pop = PopCoalescer(send: { limit, lease, wait in
                 try await QueueClient.pop(client, lane: lane, limit: limit, lease: lease, wait: wait, timeout: timeout)
             }, giveBack: { leases in _ = try? await nackLeases(leases) })
-            // Merged pushes stay well inside the 1 MiB frame, counted as they travel.
-            push = CallCoalescer(maximumWeight: ServiceLimits.maximumReplyBytes, weight: { ServiceLimits.replyBytes($0.count) }) { items in
+            // Merged pushes stay well inside the 1 MiB frame, counted as they travel; an
+            // item over the cap goes alone, so that its refusal reaches only its caller.
+            push = CallCoalescer(maximumWeight: ServiceLimits.maximumReplyBytes, weight: { item in
+                item.count > ServiceLimits.maximumItemBytes ? ServiceLimits.maximumReplyBytes : ServiceLimits.replyBytes(item.count)
+            }) { items in
                 try await client.call(service: QueueService.kindName, method: "push",
                                       QueueService.Push(lane: lane, items: items.map { Data($0) }),
                                       as: QueueService.Pushed.self, timeout: timeout).ids
