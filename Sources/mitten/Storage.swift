@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import AsyncHTTPClient
+import NIOCore
 import OpenStackKit
 import SwiftStorageKit
 
@@ -50,7 +51,7 @@ struct StorageOptions: ParsableArguments {
     func client(largeObjects: LargeObjectPolicy = LargeObjectPolicy()) throws -> SwiftStorageClient {
         var logger = Logger(label: "mitten.storage") { StreamLogHandler.standardError(label: $0) }
         logger.logLevel = verbose ? .debug : .warning
-        return SwiftStorageClient(authenticator: try authenticator(logger: logger),
+        return SwiftStorageClient(authenticator: try authenticator(logger: logger), httpClient: StorageHTTP.client,
                                   configuration: .init(largeObjects: largeObjects), logger: logger)
     }
 
@@ -65,8 +66,8 @@ struct StorageOptions: ParsableArguments {
             do { credentials = try Credentials.resolve(cloud: osCloud, environment: environment) } catch let error as OpenStackError {
                 throw ValidationError(error.message)
             }
-            // The shared HTTP client: nothing to shut down when the command ends.
-            let openStack = OpenStackClient(credentials: credentials, logger: logger, httpClient: .shared)
+            // The command's HTTP client: nothing to shut down when the command ends.
+            let openStack = OpenStackClient(credentials: credentials, logger: logger, httpClient: StorageHTTP.client)
             return SwiftKeystoneAuthenticator(openStack: openStack, storageURLOverride: storageURL)
         }
         if explicitKeystone, !explicitV1 { return try keystone() }
@@ -136,4 +137,18 @@ func parseMetadata(_ pairs: [String]) throws -> [String: String] {
         result[String(pair[..<equal])] = String(pair[pair.index(after: equal)...])
     }
     return result
+}
+
+/// The storage commands' HTTP client. Unlike AsyncHTTPClient's shared one it does not
+/// retry opening a connection quietly until the connect timeout: a refused connection
+/// fails the attempt at once, the clients' own retry policies decide, and an unreachable
+/// Keystone or Swift is reported in seconds. Never shut down: the command exits.
+enum StorageHTTP {
+    static let client: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
 }

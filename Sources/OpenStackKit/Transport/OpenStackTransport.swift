@@ -38,6 +38,10 @@ public final class OpenStackTransport: Sendable {
         http.timeout = .init(connect: .nanoseconds(Int64(configuration.connectTimeout.totalNanoseconds)),
                              read: .nanoseconds(Int64(configuration.requestTimeout.totalNanoseconds)))
         http.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
+        // A connection that cannot be opened fails the attempt at once: `RetryPolicy`
+        // retries it (a few seconds in all) and then the user gets the error, instead of
+        // AsyncHTTPClient retrying quietly until each attempt's connect timeout.
+        http.connectionPool.retryConnectionEstablishment = false
         http.redirectConfiguration = .disallow
         http.decompression = .disabled
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
