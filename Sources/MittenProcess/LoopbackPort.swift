@@ -13,8 +13,15 @@ public enum LoopbackPort {
 
     /// A free port.
     public static func free() throws -> Int {
+        let (descriptor, port) = try hold()
+        close(descriptor)
+        return port
+    }
+
+    /// A port bound on 127.0.0.1 and kept (never listening): connecting to it is refused
+    /// and nothing else can take it until the caller closes `descriptor`.
+    public static func hold() throws -> (descriptor: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
@@ -22,7 +29,11 @@ public enum LoopbackPort {
         let bound = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
         }
-        guard bound else { throw Unavailable(errno: errno) }
-        return Int(UInt16(bigEndian: address.sin_port))
+        guard bound else {
+            let error = errno
+            close(fd)
+            throw Unavailable(errno: error)
+        }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
     }
 }

@@ -2,7 +2,6 @@ import ArgumentParser
 import Foundation
 import Logging
 import AsyncHTTPClient
-import NIOCore
 import OpenStackKit
 import SwiftStorageKit
 
@@ -139,16 +138,9 @@ func parseMetadata(_ pairs: [String]) throws -> [String: String] {
     return result
 }
 
-/// The storage commands' HTTP client. Unlike AsyncHTTPClient's shared one it does not
-/// retry opening a connection quietly until the connect timeout: a refused connection
-/// fails the attempt at once, the clients' own retry policies decide, and an unreachable
-/// Keystone or Swift is reported in seconds. Never shut down: the command exits.
+/// The storage commands' HTTP client, set up as OpenStackKit's transport sets up its
+/// own (an unreachable Keystone or Swift is reported in seconds). Never shut down: the
+/// command exits.
 enum StorageHTTP {
-    static let client: HTTPClient = {
-        var configuration = HTTPClient.Configuration()
-        configuration.timeout = .init(connect: .seconds(10), read: .seconds(60))
-        configuration.connectionPool.retryConnectionEstablishment = false
-        configuration.decompression = .disabled
-        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
-    }()
+    static let client = OpenStackTransport.makeHTTPClient()
 }

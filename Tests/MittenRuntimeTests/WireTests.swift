@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import MittenTestSupport
 import Testing
 @testable import MittenRuntime
 
@@ -104,17 +105,9 @@ struct WireTests {
     @Test func onceClientGivesUpAtOnce() async throws {
         // A socket bound but never listening holds the port: connecting to it is refused,
         // and no other test can start a server there meanwhile.
-        let holder = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let (holder, port) = try LoopbackPort.hold()
         defer { close(holder) }
-        var bound = sockaddr_in()
-        bound.sin_family = sa_family_t(AF_INET)
-        bound.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let result = withUnsafeMutablePointer(to: &bound) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, length) == 0 ? getsockname(holder, $0, &length) : -1 }
-        }
-        try #require(result == 0)
-        let address = WireAddress(host: "127.0.0.1", port: Int(UInt16(bigEndian: bound.sin_port)))
+        let address = WireAddress(host: "127.0.0.1", port: port)
         let client = WireClient(address: address, secret: secret, policy: .never, logger: testLogger)
         let error = await #expect(throws: RuntimeError.self) {
             try await client.call(service: "Test", method: "echo", ["n": "1"], as: [String: String].self, timeout: .seconds(10))

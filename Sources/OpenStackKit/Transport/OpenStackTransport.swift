@@ -31,20 +31,26 @@ public final class OpenStackTransport: Sendable {
     /// The request counter (shared with whoever shows "OS Reqs").
     public let counter: RequestCounter
 
-    /// Creates a transport with its own `HTTPClient`; call `shutdown()` when done.
-    public init(configuration: Configuration = Configuration(), counter: RequestCounter = RequestCounter(),
-                clock: any Clock<Duration> = ContinuousClock()) {
+    /// An `HTTPClient` set up as the transport's own: `configuration`'s timeouts, 32
+    /// connections per host, no redirects, no decompression, and a connection that cannot
+    /// be opened fails the attempt at once (the caller's retry policy decides and then
+    /// reports it, instead of AsyncHTTPClient retrying quietly until each attempt's connect
+    /// timeout). For callers that share one client between OpenStackKit and SwiftStorageKit.
+    public static func makeHTTPClient(_ configuration: Configuration = Configuration()) -> HTTPClient {
         var http = HTTPClient.Configuration()
         http.timeout = .init(connect: .nanoseconds(Int64(configuration.connectTimeout.totalNanoseconds)),
                              read: .nanoseconds(Int64(configuration.requestTimeout.totalNanoseconds)))
         http.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
-        // A connection that cannot be opened fails the attempt at once: `RetryPolicy`
-        // retries it (a few seconds in all) and then the user gets the error, instead of
-        // AsyncHTTPClient retrying quietly until each attempt's connect timeout.
         http.connectionPool.retryConnectionEstablishment = false
         http.redirectConfiguration = .disallow
         http.decompression = .disabled
-        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+    }
+
+    /// Creates a transport with its own `HTTPClient`; call `shutdown()` when done.
+    public init(configuration: Configuration = Configuration(), counter: RequestCounter = RequestCounter(),
+                clock: any Clock<Duration> = ContinuousClock()) {
+        self.client = Self.makeHTTPClient(configuration)
         self.ownsClient = true
         self.configuration = configuration
         self.counter = counter
