@@ -15,6 +15,8 @@ public protocol ClusterCloud: Sendable {
     func createServer(
         _ request: ClusterPlan.BootRequest, userData: RenderedUserData, metadata: [String: String], keyName: String, network: String?
     ) async throws -> String
+    /// Every server of the project, and nothing else (what a wait for deletions lists).
+    func servers() async throws -> [CloudState.Server]
     /// One server's current status, fault and addresses.
     func server(id: String) async throws -> CloudState.Server
     /// Deletes a server (a server already gone is not an error).

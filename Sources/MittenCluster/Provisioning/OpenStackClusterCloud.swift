@@ -129,6 +129,10 @@ public struct OpenStackClusterCloud: ClusterCloud {
         return id
     }
 
+    public func servers() async throws -> [CloudState.Server] {
+        try await client.compute.servers().map(Self.server)
+    }
+
     public func server(id: String) async throws -> CloudState.Server {
         Self.server(try await client.compute.server(id: id))
     }

@@ -187,7 +187,7 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
         let start = clock.now
         var delay = Duration.milliseconds(100)
         while true {
-            guard let listed = try? await cloud.state().servers.filter({
+            guard let listed = try? await cloud.servers().filter({
                 $0.metadata[CreatedServers.runMetadataKey] == ledger.run && !spared.contains($0.id)
             }) else { break }
             for server in listed { await delete(id: server.id, node: server.name) }

@@ -29,14 +29,14 @@ public struct Teardown<C: Clock>: Sendable where C.Duration == Duration {
         public var floatingIPs: [String]
     }
 
-    /// The cluster's servers in a state listing.
-    func members(_ state: CloudState) -> [CloudState.Server] {
-        state.servers.filter { $0.metadata[spec.membershipMetadata.key] == spec.name }.sorted { $0.name < $1.name }
+    /// The cluster's servers in a listing.
+    func members(_ servers: [CloudState.Server]) -> [CloudState.Server] {
+        servers.filter { $0.metadata[spec.membershipMetadata.key] == spec.name }.sorted { $0.name < $1.name }
     }
 
     /// Deletes the cluster's servers and floating IPs and verifies by listing.
     public func down() async throws -> Outcome {
-        let servers = members(try await cloud.state())
+        let servers = members(try await cloud.servers())
         var released: [String] = []
         for server in servers {
             released += try await cloud.releaseFloatingIPs(serverID: server.id)
@@ -47,7 +47,7 @@ public struct Teardown<C: Clock>: Sendable where C.Duration == Duration {
         let start = clock.now
         var delay = Duration.milliseconds(250)
         while true {
-            let left = members(try await cloud.state())
+            let left = members(try await cloud.servers())
             if left.isEmpty { break }
             if start.duration(to: clock.now) > timeout {
                 throw ClusterError(.cloudFailure, "after \(timeout) these servers are still listed: \(left.map { "\($0.name) (\($0.status))" }.joined(separator: ", ")); delete them by hand")
