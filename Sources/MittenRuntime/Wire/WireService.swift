@@ -32,6 +32,12 @@ public struct WireService: Sendable {
         }
     }
 
+    /// Adds a method over raw payload bytes that runs in its own task (for methods with
+    /// a binary payload, such as the queue's `push` and `pop`).
+    public mutating func onRaw(_ method: String, _ body: @escaping @Sendable (ByteBuffer) async throws -> ByteBuffer) {
+        methods[method] = .async(body)
+    }
+
     /// Adds a method over raw payload bytes that runs on the event loop (for tiny,
     /// non-blocking methods such as `ping`).
     public mutating func onInline(_ method: String, _ body: @escaping @Sendable (ByteBuffer) throws -> ByteBuffer) {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import NIOCore
 @testable import MittenRuntime
 
 /// The Queue, Mutex and Store kinds served by a real WireServer on loopback and called
@@ -102,6 +103,26 @@ import Testing
         #expect(Set(popped) == Set((0..<200).map { "item-\($0)" }))
         let stats = try await queue.stats()
         #expect(stats.acked == 200 && stats.ready == 0 && stats.leased == 0)
+        await tearDown(hosted)
+    }
+
+    /// A push, pop or ack whose binary payload is malformed is answered with
+    /// `badPayload`; the connection stays open and nothing stored changes.
+    @Test func malformedBinaryPayloadsAreRefusedAndLoseNothing() async throws {
+        let hosted = try await host { try QueueService(context: $0) }
+        let queue = QueueClient(client: hosted.client)
+        try await queue.push(["kept"])
+        var truncated = QueueWireFormat.encodePush(lane: .main, items: [[1, 2, 3]])
+        truncated.moveWriterIndex(to: truncated.writerIndex - 1)
+        for (method, payload) in [("push", truncated), ("pop", ByteBuffer(bytes: [0, 1])), ("ack", ByteBuffer(bytes: [0, 0, 0, 1])),
+                                  ("nack", ByteBuffer(bytes: [0, 0, 0, 1, 0]))] {
+            await #expect { _ = try await hosted.client.call(service: QueueService.kindName, method: method, payload: payload) } throws: {
+                ($0 as? RuntimeError)?.remoteCode == "badPayload"
+            }
+        }
+        let stats = try await queue.stats()
+        #expect(stats.pushed == 1 && stats.ready == 1)
+        #expect(try await queue.pop().map { String(decoding: $0.body, as: UTF8.self) } == ["kept"])
         await tearDown(hosted)
     }
 

@@ -22,8 +22,8 @@ public struct QueueClient: Sendable {
 
         init(client: WireClient, lane: QueueLane, timeout: Duration) {
             let nackLeases: @Sendable ([LeaseID]) async throws -> LeaseBatchResult = { leases in
-                try await client.call(service: QueueService.kindName, method: "nack", QueueService.Leases(leases: leases.map(\.description)),
-                                      as: LeaseBatchResult.self, timeout: timeout)
+                try QueueWireFormat.decodeResult(try await client.call(
+                    service: QueueService.kindName, method: "nack", payload: QueueWireFormat.encodeLeases(leases), timeout: timeout))
             }
             pop = PopCoalescer(send: { limit, lease, wait in
                 try await QueueClient.pop(client, lane: lane, limit: limit, lease: lease, wait: wait, timeout: timeout)
@@ -33,15 +33,13 @@ public struct QueueClient: Sendable {
             push = CallCoalescer(maximumWeight: ServiceLimits.maximumReplyBytes, weight: { item in
                 item.count > ServiceLimits.maximumItemBytes ? ServiceLimits.maximumReplyBytes : ServiceLimits.replyBytes(item.count)
             }) { items in
-                try await client.call(service: QueueService.kindName, method: "push",
-                                      QueueService.Push(lane: lane, items: items.map { Data($0) }),
-                                      as: QueueService.Pushed.self, timeout: timeout).ids
+                try QueueWireFormat.decodeIDs(try await client.call(
+                    service: QueueService.kindName, method: "push", payload: QueueWireFormat.encodePush(lane: lane, items: items), timeout: timeout))
             }
             func leases(_ method: String) -> CallCoalescer<LeaseID, LeaseBatchResult.Refusal?> {
                 CallCoalescer { leases in
-                    let result = try await client.call(service: QueueService.kindName, method: method,
-                                                       QueueService.Leases(leases: leases.map(\.description)),
-                                                       as: LeaseBatchResult.self, timeout: timeout)
+                    let result = try QueueWireFormat.decodeResult(try await client.call(
+                        service: QueueService.kindName, method: method, payload: QueueWireFormat.encodeLeases(leases), timeout: timeout))
                     // Back to one outcome per lease, in order (refusals come in the order given).
                     var refusals: [LeaseID: [LeaseBatchResult.Refusal]] = [:]
                     for refusal in result.refused { refusals[refusal.lease, default: []].append(refusal) }
@@ -87,16 +85,10 @@ public struct QueueClient: Sendable {
     }
 
     private static func pop(_ client: WireClient, lane: QueueLane, limit: Int, lease: Duration?, wait: Duration, timeout: Duration) async throws -> [QueueDelivery] {
-        let argument = QueueService.Pop(lane: lane, limit: limit, leaseMilliseconds: lease?.milliseconds,
-                                        waitMilliseconds: wait.milliseconds)
-        let reply = try await client.call(service: QueueService.kindName, method: "pop", argument,
-                                          as: QueueService.Popped.self, timeout: timeout + wait)
-        return try reply.items.map { item in
-            guard let lease = LeaseID(item.lease) else {
-                throw RuntimeError(.badPayload, "the queue answered with a malformed lease id '\(item.lease)'")
-            }
-            return QueueDelivery(lease: lease, body: [UInt8](item.body), expiresAt: Timestamp(milliseconds: item.expiresAt))
-        }
+        let request = QueueWireFormat.PopRequest(lane: lane, limit: limit, leaseMilliseconds: lease?.milliseconds,
+                                                 waitMilliseconds: wait.milliseconds)
+        return try QueueWireFormat.decodeDeliveries(try await client.call(
+            service: QueueService.kindName, method: "pop", payload: QueueWireFormat.encodePop(request), timeout: timeout + wait))
     }
 
     /// Acks leases; refused ones are reported in the result.

@@ -8,56 +8,6 @@ public final class QueueService: HostedService {
     /// The wire service name and registry prefix (`Queue-NAME`).
     public static let kindName = "Queue"
 
-    /// `push` argument: items for the tail of a lane.
-    public struct Push: Codable, Sendable {
-        /// The lane (`main`, or `dead` for `NAME.dead`).
-        public var lane: QueueLane
-        /// The items' bytes (base64 in JSON).
-        public var items: [Data]
-    }
-
-    /// `push` result.
-    public struct Pushed: Codable, Sendable {
-        /// The ids of the items, in order.
-        public var ids: [Int64]
-    }
-
-    /// `pop` argument.
-    public struct Pop: Codable, Sendable {
-        /// The lane.
-        public var lane: QueueLane
-        /// At most this many items.
-        public var limit: Int
-        /// Lease length in milliseconds (nil: the queue's default, 30 s).
-        public var leaseMilliseconds: Int64?
-        /// How long to wait for an item when none is ready, in milliseconds.
-        public var waitMilliseconds: Int64
-    }
-
-    /// One delivered item on the wire.
-    public struct Delivered: Codable, Sendable {
-        /// `ITEM.DELIVERY`.
-        public var lease: String
-        /// The bytes.
-        public var body: Data
-        /// Deliveries so far, this one included.
-        public var deliveries: Int
-        /// Lease expiry, milliseconds since the epoch.
-        public var expiresAt: Int64
-    }
-
-    /// `pop` result.
-    public struct Popped: Codable, Sendable {
-        /// The items handed out, possibly none.
-        public var items: [Delivered]
-    }
-
-    /// `ack` / `nack` argument.
-    public struct Leases: Codable, Sendable {
-        /// Lease ids `ITEM.DELIVERY`.
-        public var leases: [String]
-    }
-
     /// `renew` argument.
     public struct Renew: Codable, Sendable {
         /// The lease id.
@@ -87,19 +37,19 @@ public final class QueueService: HostedService {
     public var wireService: WireService {
         let queue = self.queue
         var service = WireService(name: Self.kindName)
-        service.on("push", Push.self) { argument in
-            Pushed(ids: try await queue.push(argument.items.map { [UInt8]($0) }, lane: argument.lane))
+        // The hot methods speak the binary layouts of ``QueueWireFormat``.
+        service.onRaw("push") { payload in
+            let (lane, items) = try QueueWireFormat.decodePush(payload)
+            return QueueWireFormat.encodeIDs(try await queue.push(items, lane: lane))
         }
-        service.on("pop", Pop.self) { argument in
-            let deliveries = try await queue.pop(
-                lane: argument.lane, limit: argument.limit, lease: argument.leaseMilliseconds.map { .milliseconds($0) },
-                wait: .milliseconds(max(0, argument.waitMilliseconds)))
-            return Popped(items: deliveries.map {
-                Delivered(lease: $0.lease.description, body: Data($0.body), deliveries: $0.deliveries, expiresAt: $0.expiresAt.milliseconds)
-            })
+        service.onRaw("pop") { payload in
+            let request = try QueueWireFormat.decodePop(payload)
+            return QueueWireFormat.encodeDeliveries(try await queue.pop(
+                lane: request.lane, limit: request.limit, lease: request.leaseMilliseconds.map { .milliseconds($0) },
+                wait: .milliseconds(max(0, request.waitMilliseconds))))
         }
-        service.on("ack", Leases.self) { argument in try await queue.ack(try Self.parse(argument.leases)) }
-        service.on("nack", Leases.self) { argument in try await queue.nack(try Self.parse(argument.leases)) }
+        service.onRaw("ack") { payload in QueueWireFormat.encodeResult(try await queue.ack(try QueueWireFormat.decodeLeases(payload))) }
+        service.onRaw("nack") { payload in QueueWireFormat.encodeResult(try await queue.nack(try QueueWireFormat.decodeLeases(payload))) }
         service.on("renew", Renew.self) { argument in
             let until = try await queue.renew(try Self.parse([argument.lease])[0], for: argument.leaseMilliseconds.map { .milliseconds($0) })
             return Renewed(expiresAt: until.milliseconds)
