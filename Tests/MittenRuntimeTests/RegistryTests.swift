@@ -35,6 +35,30 @@ struct RegistryTests {
         #expect(await registry.counts() == RegistryCounts(live: 1, registered: 2, expired: 1))
     }
 
+    /// Leases of different lengths, renewed or not, each vanish exactly when theirs runs
+    /// out (the registry sweeps only once the earliest lease is due).
+    @Test func leasesOfDifferentLengthsExpireEachInTurn() async {
+        let clock = ManualClock()
+        let registry = Registry(clock: clock)
+        func entry(_ name: String) -> RegistryEntry { RegistryEntry(name: name, address: address, description: "Queue") }
+        await registry.register(entry("short"), ttl: .seconds(10))
+        await registry.register(entry("long"), ttl: .seconds(60))
+        await registry.register(entry("renewed"), ttl: .seconds(10))
+        clock.advance(by: .seconds(5))
+        await registry.register(entry("renewed"), ttl: .seconds(30)) // now due at t=35
+        await registry.register(entry("late"), ttl: .seconds(20))    // due at t=25
+        func live() async -> [String] { await registry.list().map(\.name) }
+        clock.advance(by: .seconds(5))
+        #expect(await live() == ["late", "long", "renewed"])
+        clock.advance(by: .seconds(15))
+        #expect(await live() == ["long", "renewed"])
+        clock.advance(by: .seconds(10))
+        #expect(await live() == ["long"])
+        clock.advance(by: .seconds(25))
+        #expect(await live() == [])
+        #expect(await registry.counts() == RegistryCounts(live: 0, registered: 4, expired: 4))
+    }
+
     @Test func waitReturnsWhenTheNameIsRegistered() async throws {
         let clock = ManualClock()
         let registry = Registry(clock: clock)

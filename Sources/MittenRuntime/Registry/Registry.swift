@@ -13,6 +13,8 @@ public actor Registry<C: Clock> where C.Duration == Duration {
     private var nextWaiter = 0
     private var registered = 0
     private var expired = 0
+    /// No lease runs out before this (nil: no lease), so most calls skip the sweep.
+    private var earliestExpiry: C.Instant?
 
     /// Creates an empty registry that reads time from `clock`.
     public init(clock: C) {
@@ -25,7 +27,9 @@ public actor Registry<C: Clock> where C.Duration == Duration {
         expireDue()
         let isNew = leases[entry.name] == nil
         if isNew { registered += 1 }
-        leases[entry.name] = Lease(entry: entry, expires: clock.now.advanced(by: ttl))
+        let expires = clock.now.advanced(by: ttl)
+        leases[entry.name] = Lease(entry: entry, expires: expires)
+        if earliestExpiry.map({ expires < $0 }) ?? true { earliestExpiry = expires }
         if let waiting = waiters.removeValue(forKey: entry.name) {
             for continuation in waiting.values { continuation.resume(returning: entry) }
         }
@@ -87,10 +91,19 @@ public actor Registry<C: Clock> where C.Duration == Duration {
     /// counters move even when nobody asks.
     public func expireDue() {
         let now = clock.now
-        for (name, lease) in leases where lease.expires <= now {
-            leases[name] = nil
-            expired += 1
+        guard let earliest = earliestExpiry, earliest <= now else { return }
+        // Renewals only move leases later, so `earliest` may be early: then the sweep
+        // finds nothing and just computes the true earliest expiry.
+        var next: C.Instant?
+        for (name, lease) in leases {
+            if lease.expires <= now {
+                leases[name] = nil
+                expired += 1
+            } else if next.map({ lease.expires < $0 }) ?? true {
+                next = lease.expires
+            }
         }
+        earliestExpiry = next
     }
 
     /// Sweeps expired leases every `interval` until cancelled.
