@@ -20,7 +20,7 @@ struct BootstrapScript {
     /// What SFTP writes.
     var staged: [SSHStagedFile] {
         files.map { file in
-            let mode: Int32 = file.gzipped ? 0o600 : file.mode
+            let mode: Int32 = file.packing != nil ? 0o600 : file.mode
             if let local = file.localPath { return SSHStagedFile(remotePath: staging(file), localPath: local, mode: mode) }
             return SSHStagedFile(remotePath: staging(file), contents: file.contents ?? [], mode: mode)
         }
@@ -37,9 +37,11 @@ struct BootstrapScript {
             let partial = ShellQuoting.quote(staging(file))
             let placed = String(staging(file).dropLast(".mitten-partial".count))
             let target = root + file.remotePath
-            if file.gzipped {
-                lines.append("mv -f \(partial) \(ShellQuoting.quote(placed + ".gz"))")
-                lines.append("gunzip -f \(ShellQuoting.quote(placed + ".gz")) || { echo 'mitten: cannot unpack \(target)' >&2; exit 1; }")
+            if let packing = file.packing {
+                let packed = ShellQuoting.quote(placed + packing.suffix)
+                let unpack = packing == .gzip ? "gunzip -f \(packed)" : "zstd -d -q -f --rm \(packed)"
+                lines.append("mv -f \(partial) \(packed)")
+                lines.append("\(unpack) || { echo 'mitten: cannot unpack \(target)' >&2; exit 1; }")
                 lines.append("chmod \(String(file.mode, radix: 8)) \(ShellQuoting.quote(placed))")
             } else {
                 lines.append("mv -f \(partial) \(ShellQuoting.quote(placed))")

@@ -43,13 +43,50 @@ public struct UploadFile: Sendable, Hashable {
     public var contents: [UInt8]?
     /// The file mode on the VM.
     public var mode: Int32
-    /// True when ``localPath`` holds the file gzip-compressed: it travels compressed
-    /// and the VM unpacks it (gzip's CRC checks the unpacked bytes).
-    public var gzipped = false
+    /// How ``localPath`` is compressed, when it is: the file travels compressed and the
+    /// VM unpacks it (both formats check the unpacked bytes with their own checksum).
+    public var packing: Packing?
+    /// Compressed copies of ``localPath``, best first: the bootstrap sends the first one
+    /// the VM can unpack instead (gzip always; zstd when the VM has it).
+    public var packedCopies: [PackedCopy] = []
 
-    /// A file read from disk (`gzipped`: the local file is the gzip of what the VM gets).
-    public init(remotePath: String, localPath: String, mode: Int32, gzipped: Bool = false) {
-        self.remotePath = remotePath; self.localPath = localPath; self.contents = nil; self.mode = mode; self.gzipped = gzipped
+    /// A compressed copy of a file.
+    public struct PackedCopy: Sendable, Hashable {
+        /// The compressed file.
+        public var path: String
+        /// Its format.
+        public var packing: Packing
+        /// Creates a description.
+        public init(path: String, packing: Packing) { self.path = path; self.packing = packing }
+    }
+
+    /// This file as it goes to a VM that has `zstd` or not: the first packed copy the VM
+    /// can unpack, else the file as it is.
+    public func resolved(vmHasZstd: Bool) -> UploadFile {
+        guard let copy = packedCopies.first(where: { $0.packing == .gzip || vmHasZstd }) else { return self }
+        var file = self
+        file.localPath = copy.path
+        file.packing = copy.packing
+        file.packedCopies = []
+        return file
+    }
+
+    /// A compression format of an uploaded file.
+    public enum Packing: String, Sendable, Hashable {
+        /// `gzip`, unpacked with `gunzip`.
+        case gzip
+        /// `zstd`, unpacked with `zstd -d`.
+        case zstd
+
+        /// The file name suffix.
+        public var suffix: String { self == .gzip ? ".gz" : ".zst" }
+    }
+
+    /// A file read from disk (`packing`: the local file is the compressed form of what
+    /// the VM gets; `packedCopies`: compressed copies to send instead, best first).
+    public init(remotePath: String, localPath: String, mode: Int32, packing: Packing? = nil, packedCopies: [PackedCopy] = []) {
+        self.remotePath = remotePath; self.localPath = localPath; self.contents = nil; self.mode = mode; self.packing = packing
+        self.packedCopies = packedCopies
     }
 
     /// A file made of `contents`.

@@ -32,19 +32,21 @@ public struct MittenSSHBootstrapper: NodeBootstrapper {
             )
             try await SSHSession.withSession(configuration, logger: logger) { session in
                 // Three steps, whatever the number of files: one command learns the root
-                // prefix and the user id (and makes the directories when it can write
-                // them), one SFTP session writes every file under a temporary name, and
-                // one command checks every SHA-256, moves the files into place
-                // (unpacking, `sudo install` for a non-root login) and starts mitten.
+                // prefix, the user id and whether zstd is there (and makes the directories
+                // when it can write them), one SFTP session writes every file under a
+                // temporary name (compressed as the VM can unpack it), and one command
+                // checks every SHA-256, moves the files into place (unpacking, `sudo
+                // install` for a non-root login) and starts mitten.
                 let directories = Set(files.map { ($0.remotePath as NSString).deletingLastPathComponent }).sorted()
                 let made = directories.map { #""$r""# + ShellQuoting.quote($0) }.joined(separator: " ")
                 let probe = try await session.run(#"r="${MITTEN_ROOT:-${MITTEN_SERVER_ROOT:-}}"; u="$(id -u)"; if [ -n "$r" ] || [ "$u" = 0 ]; then mkdir -p "#
-                    + made + #"; fi; printf '%s\n%s' "$r" "$u""#)
+                    + made + #"; fi; z=; if command -v zstd >/dev/null 2>&1; then z=zstd; fi; printf '%s\n%s\n%s' "$r" "$u" "$z""#)
                 try check(probe, node: node, what: "create \(directories.joined(separator: ", "))")
                 let lines = probe.outputText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-                let root = lines.count == 2 ? lines[0] : ""
-                let whoami = (lines.last ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
-                let plan = BootstrapScript(files: files, root: root, sudo: root.isEmpty && whoami != "0")
+                let root = lines.count == 3 ? lines[0] : ""
+                let whoami = lines.count == 3 ? lines[1].trimmingCharacters(in: .whitespacesAndNewlines) : ""
+                let zstd = lines.count == 3 && lines[2].trimmingCharacters(in: .whitespacesAndNewlines) == "zstd"
+                let plan = BootstrapScript(files: files.map { $0.resolved(vmHasZstd: zstd) }, root: root, sudo: root.isEmpty && whoami != "0")
                 let staged = try await session.stage(plan.staged)
                 let result = try await session.run(plan.script(checksums: SSHUploadResult.checksumLines(staged), start: command), timeout: .seconds(120))
                 try check(result, node: node, what: "install and start mitten")

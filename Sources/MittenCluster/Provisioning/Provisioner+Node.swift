@@ -98,7 +98,7 @@ extension Provisioner {
                 action = lifecycle.handle(.sshVerified)
             case .bootstrap:
                 let control = request.isControl ? address : try await board.finalAddress(clock: clock)
-                let payload = try await configuration.binaryPayload?.value
+                let payload = try await configuration.binaryPayload?.value ?? []
                 try await context.rules.value
                 do {
                     let files = uploads(for: request, controlAddress: "\(control):\(spec.controlPort)", payload: payload)
@@ -150,8 +150,8 @@ extension Provisioner {
 
     /// The binary, plus Control's address as it is now that Control is ACTIVE (Control's
     /// user-data could not know its own; a worker's may name an earlier boot's).
-    func uploads(for request: ClusterPlan.BootRequest, controlAddress: String, payload: String?) -> [UploadFile] {
-        [UploadFile(remotePath: "/usr/local/bin/mitten", localPath: payload ?? configuration.binaryPath, mode: 0o755, gzipped: payload != nil),
+    func uploads(for request: ClusterPlan.BootRequest, controlAddress: String, payload: [UploadFile.PackedCopy]) -> [UploadFile] {
+        [UploadFile(remotePath: "/usr/local/bin/mitten", localPath: configuration.binaryPath, mode: 0o755, packedCopies: payload),
          UploadFile(remotePath: "/etc/mitten/control", contents: Array("\(controlAddress)\n".utf8), mode: 0o600)]
     }
 }

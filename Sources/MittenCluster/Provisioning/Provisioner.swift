@@ -26,10 +26,10 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
         public var keepFailed = false
         /// The mitten binary uploaded to every VM (normally the running executable).
         public var binaryPath: String
-        /// The binary as it travels: a gzip of it without debug info (see
-        /// ``BinaryPayload``), made while `up` talks to the cloud; nil (or a task
-        /// returning nil) uploads ``binaryPath`` as it is.
-        public var binaryPayload: Task<String?, any Error>?
+        /// The binary as it travels: compressed copies of it without debug info, best
+        /// first (see ``BinaryPayload``), made while `up` talks to the cloud; nil (or a
+        /// task returning none) uploads ``binaryPath`` as it is.
+        public var binaryPayload: Task<[UploadFile.PackedCopy], any Error>?
         /// Creates a configuration that uploads `binaryPath`.
         public init(binaryPath: String) { self.binaryPath = binaryPath }
     }

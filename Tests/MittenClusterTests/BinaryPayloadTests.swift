@@ -1,0 +1,56 @@
+import Foundation
+import MittenProcess
+import MittenSSH
+import Testing
+@testable import MittenCluster
+
+/// The binary's compressed copies and the bootstrap script that unpacks them, run for
+/// real with the machine's zstd, gzip, sha256sum and sh (scripts/setup installs them).
+@Suite struct BinaryPayloadTests {
+    func temporaryDirectory() throws -> String {
+        let directory = NSTemporaryDirectory() + "mitten-payload-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return directory
+    }
+
+    /// zstd comes first, gzip second; a second call finds both in the cache; each
+    /// unpacks to the original bytes through the bootstrap script's own commands.
+    @Test func bothCopiesAreMadeCachedAndUnpackToTheBinary() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Not an ELF file, so `strip` refuses it and the copies hold it as it is.
+        let original = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 / 7) }
+        let binary = directory + "/mitten"
+        try Data(original).write(to: URL(fileURLWithPath: binary))
+        let copies = try await BinaryPayload.prepare(binary: binary, cacheDirectory: directory + "/cache")
+        #expect(copies.map(\.packing) == [.zstd, .gzip])
+        #expect(try await BinaryPayload.prepare(binary: binary, cacheDirectory: directory + "/cache") == copies)
+
+        for (vmHasZstd, expected) in [(true, UploadFile.Packing.zstd), (false, .gzip)] {
+            let root = directory + "/vm-\(expected.rawValue)"
+            try FileManager.default.createDirectory(atPath: root + "/usr/local/bin", withIntermediateDirectories: true)
+            let file = UploadFile(remotePath: "/usr/local/bin/mitten", localPath: binary, mode: 0o755, packedCopies: copies)
+                .resolved(vmHasZstd: vmHasZstd)
+            #expect(file.packing == expected && file.packedCopies.isEmpty)
+            let script = BootstrapScript(files: [file], root: root, sudo: false)
+            // What SFTP would have written: the compressed copy under its staging name.
+            let staged = script.staged[0]
+            try FileManager.default.copyItem(atPath: staged.localPath!, toPath: staged.remotePath)
+            let sum = try Program.runBlocking("/usr/bin/env", ["sha256sum", staged.remotePath]).output
+            let run = try Program.runBlocking("/bin/sh", ["-c", script.script(checksums: sum, start: "true")])
+            #expect(run.status == 0, "\(run.error)")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: root + "/usr/local/bin/mitten")) == Data(original))
+            let mode = try FileManager.default.attributesOfItem(atPath: root + "/usr/local/bin/mitten")[.posixPermissions] as? Int
+            #expect(mode == 0o755)
+        }
+    }
+
+    /// Without packed copies the file goes as it is.
+    @Test func withoutCopiesTheFileGoesAsItIs() {
+        let file = UploadFile(remotePath: "/usr/local/bin/mitten", localPath: "/bin/true", mode: 0o755)
+        #expect(file.resolved(vmHasZstd: true) == file)
+        let onlyZstd = UploadFile(remotePath: "/x", localPath: "/bin/true", mode: 0o755, packedCopies: [.init(path: "/c.zst", packing: .zstd)])
+        #expect(onlyZstd.resolved(vmHasZstd: false).packing == nil)
+        #expect(onlyZstd.resolved(vmHasZstd: true).localPath == "/c.zst")
+    }
+}
