@@ -38,6 +38,9 @@ extension BenchCommand {
             print("W1 \(service).\(methodName): \(calls) calls in \(Bench.format(seconds, 3)) s = \(Bench.format(Double(calls) / seconds, 0)) calls/s, p50 \(Bench.format(Bench.percentile(samples, 0.5))) us, p99 \(Bench.format(Bench.percentile(samples, 0.99))) us")
             await connection.close()
             await Bench.stop(child)
+            if method == nil {
+                print("W1 floor: a blocking 16-byte TCP ping-pong between two threads on loopback, p50 \(Bench.format(try LoopbackFloor.measure(rounds: calls))) us on this machine")
+            }
         }
     }
 }
