@@ -58,42 +58,86 @@ final class QueueStorage: Sendable {
         }
     }
 
-    /// Applies `writes` in one transaction.
+    /// Applies `writes` in one transaction. Runs of inserts, leases and acks go as
+    /// multi-row statements (``rowsPerStatement`` rows each), which costs SQLite a
+    /// fraction of one statement per row; only the last counters write matters.
     func apply(_ writes: [QueueWrite]) async throws {
         let path = self.path
         do {
             try await database.write { db in
-                // Only the last counters write of a batch matters.
-                let lastCounters = writes.lastIndex { if case .counters = $0 { true } else { false } }
-                for (index, write) in writes.enumerated() {
+                var counters: QueueCounters?
+                var run = RowRun()
+                for write in writes {
                     switch write {
                     case .insert(let id, let lane, let position, let body):
-                        try db.cachedStatement(sql: "INSERT INTO items (id, lane, position, body) VALUES (?, ?, ?, ?)")
-                            .execute(arguments: [id, lane.rawValue, position, Data(body)])
+                        try run.add(.insert, id: id, [id, lane.rawValue, position, Data(body)], db)
                     case .lease(let id, let deliveries, let until):
-                        try db.cachedStatement(sql: "UPDATE items SET deliveries = ?, leased_until = ? WHERE id = ?")
-                            .execute(arguments: [deliveries, until.milliseconds, id])
+                        try run.add(.lease, id: id, [id, deliveries, until.milliseconds], db)
+                    case .acked(let id, let delivery, let at):
+                        try run.add(.acked, id: id, [id, delivery, at.milliseconds], db)
                     case .ready(let id, let lane, let position):
+                        try run.flush(db)
                         try db.cachedStatement(sql: "UPDATE items SET lane = ?, position = ?, leased_until = NULL WHERE id = ?")
                             .execute(arguments: [lane.rawValue, position, id])
-                    case .acked(let id, let delivery, let at):
-                        try db.cachedStatement(sql: "UPDATE items SET acked_at = ?, deliveries = ?, body = x'', leased_until = NULL WHERE id = ?")
-                            .execute(arguments: [at.milliseconds, delivery, id])
                     case .purgeAcked(let before):
+                        try run.flush(db)
                         try db.cachedStatement(sql: "DELETE FROM items WHERE acked_at IS NOT NULL AND acked_at < ?")
                             .execute(arguments: [before.milliseconds])
-                    case .counters(let counters):
-                        guard index == lastCounters else { continue }
-                        let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO counters (key, value) VALUES (?, ?)")
-                        try statement.execute(arguments: ["pushed", counters.pushed])
-                        try statement.execute(arguments: ["acked", counters.acked])
-                        try statement.execute(arguments: ["expired", counters.expired])
-                        try statement.execute(arguments: ["dead_lettered", counters.deadLettered])
+                    case .counters(let latest):
+                        counters = latest
                     }
+                }
+                try run.flush(db)
+                if let counters {
+                    let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO counters (key, value) VALUES (?, ?)")
+                    try statement.execute(arguments: ["pushed", counters.pushed])
+                    try statement.execute(arguments: ["acked", counters.acked])
+                    try statement.execute(arguments: ["expired", counters.expired])
+                    try statement.execute(arguments: ["dead_lettered", counters.deadLettered])
                 }
             }
         } catch let error as DatabaseError {
             throw ServiceDatabase.translate(error, path: path)
+        }
+    }
+
+    /// Rows per multi-row statement (at most 4 x 64 parameters, far below SQLite's limit).
+    static let rowsPerStatement = 64
+
+    /// Consecutive rows of one kind waiting to be written as one statement. A row for an
+    /// id already in the run ends the run first (an UPDATE ... FROM with two rows for one
+    /// target row would apply either), so every write keeps its order.
+    private struct RowRun {
+        enum Kind { case insert, lease, acked }
+        var kind: Kind?
+        var ids: Set<Int64> = []
+        var values: [any DatabaseValueConvertible] = []
+
+        mutating func add(_ kind: Kind, id: Int64, _ row: [any DatabaseValueConvertible], _ db: Database) throws {
+            if self.kind != kind || ids.contains(id) || ids.count == QueueStorage.rowsPerStatement { try flush(db) }
+            self.kind = kind
+            ids.insert(id)
+            values += row
+        }
+
+        mutating func flush(_ db: Database) throws {
+            guard let kind, !ids.isEmpty else { return }
+            let rows = ids.count
+            let columns = values.count / rows
+            let tuple = "(" + Array(repeating: "?", count: columns).joined(separator: ",") + ")"
+            let list = Array(repeating: tuple, count: rows).joined(separator: ",")
+            let sql = switch kind {
+            case .insert: "INSERT INTO items (id, lane, position, body) VALUES \(list)"
+            case .lease: "UPDATE items SET deliveries = v.column2, leased_until = v.column3 FROM (VALUES \(list)) AS v WHERE items.id = v.column1"
+            case .acked:
+                "UPDATE items SET acked_at = v.column3, deliveries = v.column2, body = x'', leased_until = NULL FROM (VALUES \(list)) AS v WHERE items.id = v.column1"
+            }
+            // One prepared statement per kind and row count, kept by GRDB's cache.
+            try db.cachedStatement(sql: sql)
+                .execute(arguments: StatementArguments(values))
+            self.kind = nil
+            ids.removeAll(keepingCapacity: true)
+            values.removeAll(keepingCapacity: true)
         }
     }
 
