@@ -20,12 +20,29 @@ extension MittenCommand.Cluster {
 
         enum WaitTarget: String, ExpressibleByArgument, CaseIterable { case workers, control, none }
 
+        /// The directory of the shared Swift runtime this process loaded, nil when the
+        /// runtime is linked in (`--static-swift-stdlib`): the binary `up` uploads is this one.
+        static func sharedSwiftRuntime() -> String? {
+            // Read to the end: procfs files report a size of 0.
+            guard let bytes = FileHandle(forReadingAtPath: "/proc/self/maps")?.readDataToEndOfFile() else { return nil }
+            for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasSuffix("/libswiftCore.so") {
+                guard let start = line.firstIndex(of: "/") else { continue }
+                return (String(line[start...]) as NSString).deletingLastPathComponent
+            }
+            return nil
+        }
+
         func run() async throws {
             let spec = try options.load()
             let logger = Logger(label: "mitten.cluster")
             let style: ProgressStyle = json ? .json : (isatty(STDOUT_FILENO) == 1 ? .terminal : .plain)
             let progress = ProgressPrinter(style: style)
             var configuration = Provisioner<ContinuousClock>.Configuration(binaryPath: CommandLine.executablePath)
+            if spec.cloud != .local, let runtime = Self.sharedSwiftRuntime() {
+                FileHandle.standardError.write(Data((
+                    "mitten: warning: this mitten uses the Swift runtime in \(runtime), which a VM without Swift does not have; "
+                    + "build the binary you provision with `swift build -c release --static-swift-stdlib`\n").utf8))
+            }
             configuration.keepFailed = keepFailed
             configuration.concurrency = max(1, concurrency)
             let workspace = ClusterWorkspace(cluster: spec.name)
