@@ -120,20 +120,28 @@ final class QueueStorage: Sendable {
             values += row
         }
 
+        /// The statement text for 1 ... ``rowsPerStatement`` rows of each kind.
+        static let sql: [Kind: [String]] = {
+            func rows(_ count: Int, columns: Int) -> String {
+                let tuple = "(" + Array(repeating: "?", count: columns).joined(separator: ",") + ")"
+                return Array(repeating: tuple, count: count).joined(separator: ",")
+            }
+            let counts = 1...QueueStorage.rowsPerStatement
+            return [
+                .insert: counts.map { "INSERT INTO items (id, lane, position, body) VALUES \(rows($0, columns: 4))" },
+                .lease: counts.map {
+                    "UPDATE items SET deliveries = v.column2, leased_until = v.column3 FROM (VALUES \(rows($0, columns: 3))) AS v WHERE items.id = v.column1"
+                },
+                .acked: counts.map {
+                    "UPDATE items SET acked_at = v.column3, deliveries = v.column2, body = x'', leased_until = NULL FROM (VALUES \(rows($0, columns: 3))) AS v WHERE items.id = v.column1"
+                },
+            ]
+        }()
+
         mutating func flush(_ db: Database) throws {
             guard let kind, !ids.isEmpty else { return }
-            let rows = ids.count
-            let columns = values.count / rows
-            let tuple = "(" + Array(repeating: "?", count: columns).joined(separator: ",") + ")"
-            let list = Array(repeating: tuple, count: rows).joined(separator: ",")
-            let sql = switch kind {
-            case .insert: "INSERT INTO items (id, lane, position, body) VALUES \(list)"
-            case .lease: "UPDATE items SET deliveries = v.column2, leased_until = v.column3 FROM (VALUES \(list)) AS v WHERE items.id = v.column1"
-            case .acked:
-                "UPDATE items SET acked_at = v.column3, deliveries = v.column2, body = x'', leased_until = NULL FROM (VALUES \(list)) AS v WHERE items.id = v.column1"
-            }
             // One prepared statement per kind and row count, kept by GRDB's cache.
-            try db.cachedStatement(sql: sql)
+            try db.cachedStatement(sql: Self.sql[kind]![ids.count - 1])
                 .execute(arguments: StatementArguments(values))
             self.kind = nil
             ids.removeAll(keepingCapacity: true)
