@@ -47,14 +47,14 @@ import Testing
         var statisticsWire = statistics.wireService
         statisticsWire.on("describe", WireEmpty.self) { _ in await statistics.describe() }
         let registryWire = RegistryService.wireService(registry) {
-            let counts = await registry.counts()
+            let counts = registry.counts()
             return ServiceDescription(name: RegistryService.entryName, kind: RegistryService.name, columns: [
                 .init("Count", .integer(counts.live)), .init("Registered", .integer(counts.registered)), .init("Expired", .integer(counts.expired)),
             ])
         }
         let server = try await WireServer.bind(services: [registryWire, statisticsWire], secret: secret, logger: testLogger)
-        await registry.register(RegistryEntry(name: RegistryService.entryName, address: server.address, description: RegistryService.name), ttl: .seconds(60))
-        await registry.register(RegistryEntry(name: "Statistics-latency", address: server.address, description: StatisticsService.kindName), ttl: .seconds(60))
+        registry.register(RegistryEntry(name: RegistryService.entryName, address: server.address, description: RegistryService.name), ttl: .seconds(60))
+        registry.register(RegistryEntry(name: "Statistics-latency", address: server.address, description: StatisticsService.kindName), ttl: .seconds(60))
         let client = WireClient(address: server.address, secret: secret, logger: testLogger)
         try await StatisticsClient(client: client).add([1, 2, 3])
         let endpoint = try await MetricsEndpoint.forControl(at: WireAddress(host: "127.0.0.1", port: 0), control: server.address, secret: secret, logger: testLogger)

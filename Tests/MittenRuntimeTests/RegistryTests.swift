@@ -7,32 +7,32 @@ struct RegistryTests {
 
     @Test func registerLookupListAndCounts() async {
         let registry = Registry(clock: ManualClock())
-        #expect(await registry.register(RegistryEntry(name: "Queue-a", address: address, description: "Queue"), ttl: .seconds(30)))
-        #expect(!(await registry.register(RegistryEntry(name: "Queue-a", address: address, description: "Queue"), ttl: .seconds(30))))
-        await registry.register(RegistryEntry(name: "Mutex-b", address: address, description: "Mutex"), ttl: .seconds(30))
-        #expect(await registry.lookup("Queue-a")?.description == "Queue")
-        #expect(await registry.lookup("missing") == nil)
-        #expect(await registry.list().map(\.name) == ["Mutex-b", "Queue-a"])
-        #expect(await registry.counts() == RegistryCounts(live: 2, registered: 2, expired: 0))
-        #expect(await registry.unregister("Mutex-b"))
-        #expect(await registry.counts().live == 1)
+        #expect(registry.register(RegistryEntry(name: "Queue-a", address: address, description: "Queue"), ttl: .seconds(30)))
+        #expect(!(registry.register(RegistryEntry(name: "Queue-a", address: address, description: "Queue"), ttl: .seconds(30))))
+        registry.register(RegistryEntry(name: "Mutex-b", address: address, description: "Mutex"), ttl: .seconds(30))
+        #expect(registry.lookup("Queue-a")?.description == "Queue")
+        #expect(registry.lookup("missing") == nil)
+        #expect(registry.list().map(\.name) == ["Mutex-b", "Queue-a"])
+        #expect(registry.counts() == RegistryCounts(live: 2, registered: 2, expired: 0))
+        #expect(registry.unregister("Mutex-b"))
+        #expect(registry.counts().live == 1)
     }
 
     @Test func leaseExpiresWithoutRenewalAndCanBeRegisteredAgain() async {
         let clock = ManualClock()
         let registry = Registry(clock: clock)
         let entry = RegistryEntry(name: "Statistics-x", address: address, description: "Statistics")
-        await registry.register(entry, ttl: .seconds(30))
+        registry.register(entry, ttl: .seconds(30))
         clock.advance(by: .seconds(20))
-        await registry.register(entry, ttl: .seconds(30)) // renewal moves the expiry to t=50
+        registry.register(entry, ttl: .seconds(30)) // renewal moves the expiry to t=50
         clock.advance(by: .seconds(20))
-        #expect(await registry.lookup(entry.name) == entry)
+        #expect(registry.lookup(entry.name) == entry)
         clock.advance(by: .seconds(10))
-        #expect(await registry.lookup(entry.name) == nil)
-        #expect(await registry.counts() == RegistryCounts(live: 0, registered: 1, expired: 1))
-        await registry.register(entry, ttl: .seconds(30))
-        #expect(await registry.lookup(entry.name) == entry)
-        #expect(await registry.counts() == RegistryCounts(live: 1, registered: 2, expired: 1))
+        #expect(registry.lookup(entry.name) == nil)
+        #expect(registry.counts() == RegistryCounts(live: 0, registered: 1, expired: 1))
+        registry.register(entry, ttl: .seconds(30))
+        #expect(registry.lookup(entry.name) == entry)
+        #expect(registry.counts() == RegistryCounts(live: 1, registered: 2, expired: 1))
     }
 
     /// Leases of different lengths, renewed or not, each vanish exactly when theirs runs
@@ -41,22 +41,22 @@ struct RegistryTests {
         let clock = ManualClock()
         let registry = Registry(clock: clock)
         func entry(_ name: String) -> RegistryEntry { RegistryEntry(name: name, address: address, description: "Queue") }
-        await registry.register(entry("short"), ttl: .seconds(10))
-        await registry.register(entry("long"), ttl: .seconds(60))
-        await registry.register(entry("renewed"), ttl: .seconds(10))
+        registry.register(entry("short"), ttl: .seconds(10))
+        registry.register(entry("long"), ttl: .seconds(60))
+        registry.register(entry("renewed"), ttl: .seconds(10))
         clock.advance(by: .seconds(5))
-        await registry.register(entry("renewed"), ttl: .seconds(30)) // now due at t=35
-        await registry.register(entry("late"), ttl: .seconds(20))    // due at t=25
-        func live() async -> [String] { await registry.list().map(\.name) }
+        registry.register(entry("renewed"), ttl: .seconds(30)) // now due at t=35
+        registry.register(entry("late"), ttl: .seconds(20))    // due at t=25
+        func live() -> [String] { registry.list().map(\.name) }
         clock.advance(by: .seconds(5))
-        #expect(await live() == ["late", "long", "renewed"])
+        #expect(live() == ["late", "long", "renewed"])
         clock.advance(by: .seconds(15))
-        #expect(await live() == ["long", "renewed"])
+        #expect(live() == ["long", "renewed"])
         clock.advance(by: .seconds(10))
-        #expect(await live() == ["long"])
+        #expect(live() == ["long"])
         clock.advance(by: .seconds(25))
-        #expect(await live() == [])
-        #expect(await registry.counts() == RegistryCounts(live: 0, registered: 4, expired: 4))
+        #expect(live() == [])
+        #expect(registry.counts() == RegistryCounts(live: 0, registered: 4, expired: 4))
     }
 
     @Test func waitReturnsWhenTheNameIsRegistered() async throws {
@@ -65,8 +65,28 @@ struct RegistryTests {
         let waiter = Task { await registry.wait(for: "Queue-late", timeout: .seconds(10)) }
         while clock.sleeperCount == 0 { try await Task.sleep(for: .milliseconds(5)) }
         let entry = RegistryEntry(name: "Queue-late", address: address, description: "Queue")
-        await registry.register(entry, ttl: .seconds(30))
+        registry.register(entry, ttl: .seconds(30))
         #expect(await waiter.value == entry)
+    }
+
+    /// A cancelled wait returns nil at once, whether it was cancelled before or while it
+    /// waited, and a later registration still reaches the waits that remain.
+    @Test func cancelledWaitsReturnNilAndOthersStillWake() async throws {
+        let clock = ManualClock()
+        let registry = Registry(clock: clock)
+        let early = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return await registry.wait(for: "Queue-x", timeout: .seconds(3600))
+        }
+        #expect(await early.value == nil)
+        let cancelled = Task { await registry.wait(for: "Queue-x", timeout: .seconds(3600)) }
+        let kept = Task { await registry.wait(for: "Queue-x", timeout: .seconds(3600)) }
+        while clock.sleeperCount < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        cancelled.cancel()
+        #expect(await cancelled.value == nil)
+        let entry = RegistryEntry(name: "Queue-x", address: address, description: "Queue")
+        registry.register(entry, ttl: .seconds(30))
+        #expect(await kept.value == entry)
     }
 
     @Test func waitTimesOutOnTheInjectedClock() async throws {

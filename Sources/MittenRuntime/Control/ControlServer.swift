@@ -37,7 +37,7 @@ public struct ControlServer: Sendable {
             return ServiceDescription(name: ControlService.entryName, kind: ControlService.name, columns: [.init("Children", .integer(children))], restarts: restarts)
         }
         let registryService = RegistryService.wireService(registry) {
-            let counts = await registry.counts()
+            let counts = registry.counts()
             return ServiceDescription(name: RegistryService.entryName, kind: RegistryService.name, columns: [
                 .init("Count", .integer(counts.live)), .init("Registered", .integer(counts.registered)), .init("Expired", .integer(counts.expired)),
             ])
@@ -53,8 +53,8 @@ public struct ControlServer: Sendable {
         let selfRegistration = ServiceFunction {
             await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
-                    await registry.register(RegistryEntry(name: ControlService.entryName, address: bound, description: ControlService.name), ttl: ttl)
-                    await registry.register(RegistryEntry(name: RegistryService.entryName, address: bound, description: RegistryService.name), ttl: ttl)
+                    registry.register(RegistryEntry(name: ControlService.entryName, address: bound, description: ControlService.name), ttl: ttl)
+                    registry.register(RegistryEntry(name: RegistryService.entryName, address: bound, description: RegistryService.name), ttl: ttl)
                     try? await Task.sleep(for: ttl / 3)
                 }
             }

@@ -65,7 +65,7 @@ public actor ServiceLauncher {
         case nil:
             // A service that outlived a Control killed with -9 holds its data and renews
             // its entry with the Control at the same address: use it, start no second one.
-            if let live = await registry.lookup(kind.entryName(name)) { return live }
+            if let live = registry.lookup(kind.entryName(name)) { return live }
             let task = Task { try await self.start(key, entryName: kind.entryName(name)) }
             slots[key] = .starting(task)
             return try await task.value
@@ -86,7 +86,7 @@ public actor ServiceLauncher {
     public var restartCount: Int { restarts.values.reduce(0) { $0 + $1.restarts } }
 
     private func start(_ key: Key, entryName: String) async throws -> RegistryEntry {
-        await registry.unregister(entryName)
+        registry.unregister(entryName)
         var environment = launch.environment
         environment["MITTEN_CONTROL"] = launch.control.description
         environment["MITTEN_SECRET_FILE"] = launch.secretFile
@@ -139,7 +139,7 @@ public actor ServiceLauncher {
         let status = await child.exitStatus
         guard case .running(let current, _) = slots[key], current === child else { return }
         slots[key] = nil
-        await registry.unregister(entryName)
+        registry.unregister(entryName)
         if stopping { return }
         var policy = restarts[key] ?? RestartPolicy(configuration: .init())
         let action = policy.decide(worker: 0, status: status, ranFor: ContinuousClock.now - started, at: .now, random: Double.random(in: 0..<1))

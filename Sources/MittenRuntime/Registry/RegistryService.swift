@@ -42,27 +42,29 @@ public enum RegistryService {
     /// The dispatch table serving `registry`.
     public static func wireService<C: Clock>(_ registry: Registry<C>, describe: @escaping @Sendable () async -> ServiceDescription) -> WireService {
         var service = WireService(name: name)
-        service.on("register", Registration.self) { registration in
+        // Everything but `wait` is a quick step under the registry's lock: answered on
+        // the event loop.
+        service.onSync("register", Registration.self) { registration in
             guard registration.ttlSeconds > 0, registration.ttlSeconds <= 86_400, !registration.entry.name.isEmpty else {
                 throw RuntimeError(.badPayload, "a registration needs a name and a lease between 0 and 86400 seconds")
             }
-            return ["new": await registry.register(registration.entry, ttl: .seconds(registration.ttlSeconds))]
+            return ["new": registry.register(registration.entry, ttl: .seconds(registration.ttlSeconds))]
         }
-        service.on("unregister", Name.self) { argument in
-            ["removed": await registry.unregister(argument.name)]
+        service.onSync("unregister", Name.self) { argument in
+            ["removed": registry.unregister(argument.name)]
         }
-        service.on("lookup", Name.self) { argument in
-            Found(entry: await registry.lookup(argument.name))
+        service.onSync("lookup", Name.self) { argument in
+            Found(entry: registry.lookup(argument.name))
         }
         service.on("wait", Name.self) { argument in
             let seconds = min(max(argument.timeoutSeconds ?? 10, 0), 3600)
             return Found(entry: await registry.wait(for: argument.name, timeout: .seconds(seconds)))
         }
-        service.on("list", WireEmpty.self) { _ in
-            await registry.list()
+        service.onSync("list", WireEmpty.self) { _ in
+            registry.list()
         }
-        service.on("counts", WireEmpty.self) { _ in
-            await registry.counts()
+        service.onSync("counts", WireEmpty.self) { _ in
+            registry.counts()
         }
         service.on("describe", WireEmpty.self) { _ in
             await describe()

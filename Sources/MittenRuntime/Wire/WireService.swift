@@ -32,6 +32,18 @@ public struct WireService: Sendable {
         }
     }
 
+    /// Adds a method whose argument and result are JSON-encoded Codable values and that
+    /// runs on the connection's event loop: it must be quick and never block (a lookup
+    /// under a lock), and in exchange costs no task and no executor hop per call.
+    public mutating func onSync<Request: Decodable & Sendable, Response: Encodable & Sendable>(
+        _ method: String, _ request: Request.Type = Request.self,
+        _ body: @escaping @Sendable (Request) throws -> Response
+    ) {
+        methods[method] = .inline { payload in
+            try WireCodec.encode(try body(try WireCodec.decode(Request.self, from: payload)))
+        }
+    }
+
     /// Adds a method over raw payload bytes that runs in its own task (for methods with
     /// a binary payload, such as the queue's `push` and `pop`).
     public mutating func onRaw(_ method: String, _ body: @escaping @Sendable (ByteBuffer) async throws -> ByteBuffer) {
