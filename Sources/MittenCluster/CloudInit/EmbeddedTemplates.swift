@@ -53,6 +53,7 @@ ssh_keys:
   ed25519_public: {{{hostKeyPublic}}}
 # What the mitten binary needs from the image (Debian/Ubuntu names); the bootstrap
 # starts mitten over SSH, and systemd restarts it until these are in place.
+package_update: true
 packages: [libsqlite3-0, libssh2-1, zstd]
 ssh_authorized_keys:
   - {{{authorizedKey}}}
