@@ -8,6 +8,19 @@ import Testing
 struct WireTests {
     let secret = ClusterSecret.random()
 
+    /// A frame's names are read in place: what was written reads back, a truncated or
+    /// non-UTF-8 name is a malformed frame.
+    @Test func frameNamesParseAndRefuseBadBytes() throws {
+        var out = ByteBuffer()
+        Frame(kind: .request, callID: 7, service: "Queue", method: "pöp", payload: ByteBuffer(bytes: [1, 2])).write(to: &out)
+        var body = out.getSlice(at: 4, length: out.readableBytes - 4)!
+        #expect(try Frame.parse(body: &body) == Frame(kind: .request, callID: 7, service: "Queue", method: "pöp", payload: ByteBuffer(bytes: [1, 2])))
+        for bytes: [UInt8] in [[1, 0, 0, 0, 0, 0, 0, 0, 7, 0, 2, 0xC3, 0x28, 0, 0], [1, 0, 0, 0, 0, 0, 0, 0, 7, 0, 9, 65]] {
+            var bad = ByteBuffer(bytes: bytes)
+            #expect { try Frame.parse(body: &bad) } throws: { ($0 as? RuntimeError)?.code == .malformedFrame }
+        }
+    }
+
     @Test func roundTripTypedAndRaw() async throws {
         let (server, _) = try await startTestServer(secret: secret)
         defer { Task { await server.close() } }

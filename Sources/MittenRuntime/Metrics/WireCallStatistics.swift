@@ -5,6 +5,11 @@ import Synchronization
 public final class WireCallStatistics: Sendable {
     /// One service method's counts.
     public struct Count: Sendable, Equatable {
+        /// Creates counts.
+        public init(calls: Int = 0, errors: Int = 0) {
+            self.calls = calls
+            self.errors = errors
+        }
         /// Calls dispatched.
         public var calls: Int = 0
         /// Calls answered with an error frame.
@@ -24,23 +29,46 @@ public final class WireCallStatistics: Sendable {
     /// The counts of this process.
     public static let shared = WireCallStatistics()
 
-    private let counts = Mutex<[Key: Count]>([:])
+    /// The counts of one method, handed to its dispatch-table entry once so that a call
+    /// is counted with two atomic additions, without a lock or hashing its names.
+    public final class Counter: Sendable {
+        private let calls = Atomic<Int>(0)
+        private let errors = Atomic<Int>(0)
+
+        /// Notes one call, answered with an error when `failed`.
+        public func record(failed: Bool) {
+            calls.add(1, ordering: .relaxed)
+            if failed { errors.add(1, ordering: .relaxed) }
+        }
+
+        var count: Count { Count(calls: calls.load(ordering: .relaxed), errors: errors.load(ordering: .relaxed)) }
+    }
+
+    private let counters = Mutex<[Key: Counter]>([:])
 
     /// Creates an empty set of counts.
     public init() {}
 
-    /// Notes one call of `service.method`, answered with an error when `failed`. Only
-    /// methods in a dispatch table are counted, so the key set stays small.
-    public func record(service: String, method: String, failed: Bool) {
-        counts.withLock { counts in
+    /// The counter of `service.method` (the same one for every caller). Only methods in
+    /// a dispatch table get one, so the key set stays small.
+    public func counter(service: String, method: String) -> Counter {
+        counters.withLock { counters in
             let key = Key(service: service, method: method)
-            counts[key, default: Count()].calls += 1
-            if failed { counts[key, default: Count()].errors += 1 }
+            if let counter = counters[key] { return counter }
+            let counter = Counter()
+            counters[key] = counter
+            return counter
         }
     }
 
-    /// Every count so far, sorted by service and method.
+    /// Notes one call of `service.method`, answered with an error when `failed`.
+    public func record(service: String, method: String, failed: Bool) {
+        counter(service: service, method: method).record(failed: failed)
+    }
+
+    /// Every method's counts so far (methods never called included), sorted by service and method.
     public func snapshot() -> [(key: Key, count: Count)] {
-        counts.withLock { counts in counts.map { (key: $0.key, count: $0.value) } }.sorted { $0.key < $1.key }
+        counters.withLock { counters in counters.map { (key: $0.key, count: $0.value.count) } }
+            .filter { $0.count.calls > 0 }.sorted { $0.key < $1.key }
     }
 }

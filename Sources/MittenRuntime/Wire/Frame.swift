@@ -70,9 +70,13 @@ public struct Frame: Sendable, Equatable {
     }
 
     private static func readName(_ body: inout ByteBuffer, what: String) throws -> String {
-        guard let count = body.readInteger(as: UInt16.self),
-              let bytes = body.readBytes(length: Int(count)) else { throw malformed("truncated \(what) name") }
-        guard let name = String(validating: bytes, as: UTF8.self) else { throw malformed("\(what) name is not UTF-8") }
+        guard let count = body.readInteger(as: UInt16.self), body.readableBytes >= Int(count) else {
+            throw malformed("truncated \(what) name")
+        }
+        // Validated in place: no array per name per frame.
+        let name = body.readableBytesView.prefix(Int(count)).withContiguousStorageIfAvailable { String(validating: $0, as: UTF8.self) }
+        body.moveReaderIndex(forwardBy: Int(count))
+        guard let name = name ?? nil else { throw malformed("\(what) name is not UTF-8") }
         return name
     }
 

@@ -97,35 +97,35 @@ final class WireServerHandler: ChannelInboundHandler {
             refuse(context, "unknown service '\(frame.service)'")
             return
         }
-        guard let method = service.methods[frame.method] else {
+        guard let entry = service.methods[frame.method] else {
             reply(context, .error, frame.callID, WireCodec.errorPayload(RuntimeError(.unknownMethod, "service '\(frame.service)' has no method '\(frame.method)'")))
             refuse(context, "unknown method '\(frame.service).\(frame.method)'")
             return
         }
-        switch method {
+        let calls = entry.calls
+        switch entry.run {
         case .inline(let body):
             do {
                 reply(context, .response, frame.callID, try body(frame.payload))
-                WireCallStatistics.shared.record(service: frame.service, method: frame.method, failed: false)
+                calls.record(failed: false)
             } catch {
                 reply(context, .error, frame.callID, WireCodec.errorPayload(error))
-                WireCallStatistics.shared.record(service: frame.service, method: frame.method, failed: true)
+                calls.record(failed: true)
             }
         case .async(let body):
             let channel = context.channel
             let callID = frame.callID
             let payload = frame.payload
-            let (serviceName, methodName) = (frame.service, frame.method)
             let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
             running[callID] = Task {
                 var out = ByteBuffer()
                 do {
                     let result = try await body(payload)
                     Frame(kind: .response, callID: callID, payload: result).write(to: &out)
-                    WireCallStatistics.shared.record(service: serviceName, method: methodName, failed: false)
+                    calls.record(failed: false)
                 } catch {
                     Frame(kind: .error, callID: callID, payload: WireCodec.errorPayload(error)).write(to: &out)
-                    WireCallStatistics.shared.record(service: serviceName, method: methodName, failed: true)
+                    calls.record(failed: true)
                 }
                 let reply = out
                 channel.eventLoop.execute {

@@ -12,9 +12,19 @@ public struct WireService: Sendable {
         case inline(@Sendable (ByteBuffer) throws -> ByteBuffer)
     }
 
+    /// A method with the counter its calls are noted in.
+    struct Entry: Sendable {
+        let run: Method
+        let calls: WireCallStatistics.Counter
+    }
+
     /// The service name callers put in frames, e.g. `Registry`.
     public let name: String
-    private(set) var methods: [String: Method] = [:]
+    private(set) var methods: [String: Entry] = [:]
+
+    private mutating func add(_ method: String, _ run: Method) {
+        methods[method] = Entry(run: run, calls: WireCallStatistics.shared.counter(service: name, method: method))
+    }
 
     /// Creates an empty table for the service `name`.
     public init(name: String) {
@@ -26,10 +36,10 @@ public struct WireService: Sendable {
         _ method: String, _ request: Request.Type = Request.self,
         _ body: @escaping @Sendable (Request) async throws -> Response
     ) {
-        methods[method] = .async { payload in
+        add(method, .async { payload in
             let argument = try WireCodec.decode(Request.self, from: payload)
             return try WireCodec.encode(try await body(argument))
-        }
+        })
     }
 
     /// Adds a method whose argument and result are JSON-encoded Codable values and that
@@ -39,21 +49,21 @@ public struct WireService: Sendable {
         _ method: String, _ request: Request.Type = Request.self,
         _ body: @escaping @Sendable (Request) throws -> Response
     ) {
-        methods[method] = .inline { payload in
+        add(method, .inline { payload in
             try WireCodec.encode(try body(try WireCodec.decode(Request.self, from: payload)))
-        }
+        })
     }
 
     /// Adds a method over raw payload bytes that runs in its own task (for methods with
     /// a binary payload, such as the queue's `push` and `pop`).
     public mutating func onRaw(_ method: String, _ body: @escaping @Sendable (ByteBuffer) async throws -> ByteBuffer) {
-        methods[method] = .async(body)
+        add(method, .async(body))
     }
 
     /// Adds a method over raw payload bytes that runs on the event loop (for tiny,
     /// non-blocking methods such as `ping`).
     public mutating func onInline(_ method: String, _ body: @escaping @Sendable (ByteBuffer) throws -> ByteBuffer) {
-        methods[method] = .inline(body)
+        add(method, .inline(body))
     }
 
     /// The method names in the table, sorted.
