@@ -43,8 +43,8 @@ public struct UploadFile: Sendable, Hashable {
     public var contents: [UInt8]?
     /// The file mode on the VM.
     public var mode: Int32
-    /// How ``localPath`` is compressed, when it is: the file travels compressed and the
-    /// VM unpacks it (both formats check the unpacked bytes with their own checksum).
+    /// How ``localPath`` is compressed, set by ``resolved(vmHasZstd:)``: the file travels
+    /// compressed and the VM unpacks it (both formats check the unpacked bytes).
     public var packing: Packing?
     /// Compressed copies of ``localPath``, best first: the bootstrap sends the first one
     /// the VM can unpack instead (gzip always; zstd when the VM has it).
@@ -82,10 +82,9 @@ public struct UploadFile: Sendable, Hashable {
         public var suffix: String { self == .gzip ? ".gz" : ".zst" }
     }
 
-    /// A file read from disk (`packing`: the local file is the compressed form of what
-    /// the VM gets; `packedCopies`: compressed copies to send instead, best first).
-    public init(remotePath: String, localPath: String, mode: Int32, packing: Packing? = nil, packedCopies: [PackedCopy] = []) {
-        self.remotePath = remotePath; self.localPath = localPath; self.contents = nil; self.mode = mode; self.packing = packing
+    /// A file read from disk (`packedCopies`: compressed copies to send instead, best first).
+    public init(remotePath: String, localPath: String, mode: Int32, packedCopies: [PackedCopy] = []) {
+        self.remotePath = remotePath; self.localPath = localPath; self.contents = nil; self.mode = mode
         self.packedCopies = packedCopies
     }
 

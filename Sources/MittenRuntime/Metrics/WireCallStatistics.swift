@@ -61,12 +61,7 @@ public final class WireCallStatistics: Sendable {
         }
     }
 
-    /// Notes one call of `service.method`, answered with an error when `failed`.
-    public func record(service: String, method: String, failed: Bool) {
-        counter(service: service, method: method).record(failed: failed)
-    }
-
-    /// Every method's counts so far (methods never called included), sorted by service and method.
+    /// The counts of every method called so far, sorted by service and method.
     public func snapshot() -> [(key: Key, count: Count)] {
         counters.withLock { counters in counters.map { (key: $0.key, count: $0.value.count) } }
             .filter { $0.count.calls > 0 }.sorted { $0.key < $1.key }

@@ -79,9 +79,7 @@ public final class QueueService: HostedService {
 
     static func parse(_ leases: [String]) throws -> [LeaseID] {
         try leases.map { text in
-            guard let lease = LeaseID(text) else {
-                throw RuntimeError(.invalidArgument, "'\(text)' is not a lease id; lease ids look like 42.1 (item.delivery), as pop printed them")
-            }
+            guard let lease = LeaseID(text) else { throw LeaseID.notALease(text) }
             return lease
         }
     }

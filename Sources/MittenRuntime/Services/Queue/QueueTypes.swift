@@ -42,6 +42,11 @@ public struct LeaseID: Hashable, Sendable, Codable, CustomStringConvertible, Los
 
     /// `ITEM.DELIVERY`.
     public var description: String { "\(item).\(delivery)" }
+
+    /// The error for `text` given where a lease id belongs.
+    static func notALease(_ text: String) -> RuntimeError {
+        RuntimeError(.invalidArgument, "'\(text)' is not a lease id; lease ids look like 42.1 (item.delivery), as pop printed them")
+    }
 }
 
 /// An item handed out by `pop`, under a lease.

@@ -85,8 +85,7 @@ enum QueueWireFormat {
         out.reserveCapacity(4 + deliveries.reduce(0) { $0 + 24 + $1.body.count })
         out.writeInteger(UInt32(deliveries.count))
         for delivery in deliveries {
-            out.writeInteger(delivery.lease.item)
-            out.writeInteger(UInt32(clamping: delivery.lease.delivery))
+            writeLease(delivery.lease, to: &out)
             out.writeInteger(delivery.expiresAt.milliseconds)
             out.writeInteger(UInt32(delivery.body.count))
             out.writeBytes(delivery.body)
@@ -101,13 +100,11 @@ enum QueueWireFormat {
         var deliveries: [QueueDelivery] = []
         deliveries.reserveCapacity(Int(count))
         for _ in 0..<count {
-            let item = try read(Int64.self, &input, "an item id")
-            let delivery = try read(UInt32.self, &input, "a delivery number")
+            let lease = try readLease(&input)
             let expiry = try read(Int64.self, &input, "an expiry")
             let length = try read(UInt32.self, &input, "an item length")
             guard let body = input.readBytes(length: Int(length)) else { throw truncated("pop reply", "an item") }
-            deliveries.append(QueueDelivery(lease: LeaseID(item: item, delivery: Int(delivery)), body: body,
-                                            expiresAt: Timestamp(milliseconds: expiry)))
+            deliveries.append(QueueDelivery(lease: lease, body: body, expiresAt: Timestamp(milliseconds: expiry)))
         }
         try expectEnd(input, "pop reply")
         return deliveries
@@ -118,10 +115,7 @@ enum QueueWireFormat {
         var out = ByteBuffer()
         out.reserveCapacity(4 + 12 * leases.count)
         out.writeInteger(UInt32(leases.count))
-        for lease in leases {
-            out.writeInteger(lease.item)
-            out.writeInteger(UInt32(clamping: lease.delivery))
-        }
+        for lease in leases { writeLease(lease, to: &out) }
         return out
     }
 
@@ -132,12 +126,9 @@ enum QueueWireFormat {
         var leases: [LeaseID] = []
         leases.reserveCapacity(Int(count))
         for _ in 0..<count {
-            let item = try read(Int64.self, &input, "an item id")
-            let delivery = try read(UInt32.self, &input, "a delivery number")
-            guard item > 0, delivery > 0 else {
-                throw RuntimeError(.invalidArgument, "'\(item).\(delivery)' is not a lease id; lease ids look like 42.1 (item.delivery), as pop printed them")
-            }
-            leases.append(LeaseID(item: item, delivery: Int(delivery)))
+            let lease = try readLease(&input)
+            guard lease.item > 0, lease.delivery > 0 else { throw LeaseID.notALease(lease.description) }
+            leases.append(lease)
         }
         try expectEnd(input, "ack")
         return leases
@@ -150,8 +141,7 @@ enum QueueWireFormat {
         out.writeInteger(UInt32(clamping: result.accepted))
         out.writeInteger(UInt32(result.refused.count))
         for refusal in result.refused {
-            out.writeInteger(refusal.lease.item)
-            out.writeInteger(UInt32(clamping: refusal.lease.delivery))
+            writeLease(refusal.lease, to: &out)
             let code = Array(refusal.code.utf8.prefix(Int(UInt16.max)))
             out.writeInteger(UInt16(code.count))
             out.writeBytes(code)
@@ -168,16 +158,27 @@ enum QueueWireFormat {
         guard Int(count) <= input.readableBytes / 18 else { throw truncated("ack reply", "refusals") }
         var refused: [LeaseBatchResult.Refusal] = []
         for _ in 0..<count {
-            let item = try read(Int64.self, &input, "an item id")
-            let delivery = try read(UInt32.self, &input, "a delivery number")
+            let lease = try readLease(&input)
             let codeLength = try read(UInt16.self, &input, "a code length")
             guard let code = input.readString(length: Int(codeLength)) else { throw truncated("ack reply", "a code") }
             let messageLength = try read(UInt32.self, &input, "a message length")
             guard let message = input.readString(length: Int(messageLength)) else { throw truncated("ack reply", "a message") }
-            refused.append(.init(lease: LeaseID(item: item, delivery: Int(delivery)), code: code, message: message))
+            refused.append(.init(lease: lease, code: code, message: message))
         }
         try expectEnd(input, "ack reply")
         return LeaseBatchResult(accepted: Int(accepted), refused: refused)
+    }
+
+    /// A lease on the wire: `i64 item, u32 delivery`.
+    private static func writeLease(_ lease: LeaseID, to out: inout ByteBuffer) {
+        out.writeInteger(lease.item)
+        out.writeInteger(UInt32(clamping: lease.delivery))
+    }
+
+    private static func readLease(_ input: inout ByteBuffer) throws -> LeaseID {
+        let item = try read(Int64.self, &input, "an item id")
+        let delivery = try read(UInt32.self, &input, "a delivery number")
+        return LeaseID(item: item, delivery: Int(delivery))
     }
 
     private static func readLane(_ input: inout ByteBuffer) throws -> QueueLane {
