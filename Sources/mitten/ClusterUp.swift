@@ -15,6 +15,8 @@ extension MittenCommand.Cluster {
         @Flag(help: "Print one JSON object per progress event.") var json = false
         @Option(help: "VMs bootstrapped over SSH at the same time (every VM boots at once).") var concurrency = 10
         @Option(help: "SSH port of the VMs.") var sshPort = 22
+        @Flag(help: "Send the mitten binary to every VM over SSH, instead of once to Control and from there to the workers.")
+        var directUpload = false
         @Option(help: "What to wait for after the bootstrap: workers (every VM registered with Control), control, or none.")
         var waitFor: WaitTarget = .workers
 
@@ -45,6 +47,7 @@ extension MittenCommand.Cluster {
             }
             configuration.keepFailed = keepFailed
             configuration.concurrency = max(1, concurrency)
+            configuration.relayBinary = !directUpload
             let workspace = ClusterWorkspace(cluster: spec.name)
             let binary = configuration.binaryPath
             // Made while `up` talks to the cloud; the first bootstrap waits for it.

@@ -83,6 +83,7 @@ extension MittenCommand {
             let bind = placement.bind
             let addressFile = self.addressFile
             let metricsPort = self.metricsPort
+            let relayPort = placement.relayPort
             let once = self.once
             let supervisor = Supervisor(configuration: .init(
                 taskType: taskType, workers: count,
@@ -93,6 +94,7 @@ extension MittenCommand {
                     if let bind { argv += ["--bind", bind] }
                     if let addressFile { argv += ["--address-file", addressFile] }
                     if let metricsPort { argv += ["--metrics-port", String(metricsPort)] }
+                    if let relayPort { argv += ["--relay-port", String(relayPort)] }
                     if once { argv.append("--once") }
                     return argv
                 },
@@ -138,6 +140,9 @@ extension MittenCommand {
             /// On a VM: the node's data directory (`/var/lib/mitten`) unless
             /// `MITTEN_DATA_DIR` says otherwise; nil: the environment's or `~/.mitten/data`.
             var dataDirectory: String? = nil
+            /// On Control's VM: the port of the binary relay the cluster's workers fetch
+            /// mitten from (``BinaryRelay``).
+            var relayPort: Int? = nil
         }
 
         /// `--localhost`: everything from flags, the environment and the defaults.
@@ -192,7 +197,8 @@ extension MittenCommand {
                     // The local cloud says which loopback address is this server's.
                     nodeAddress: environment["MITTEN_SERVER_ADDRESS"] ?? bind ?? TaskGroupPresence.localAddress(toward: control.host) ?? "0.0.0.0",
                     lock: lock,
-                    dataDirectory: environment["MITTEN_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? layout.dataDirectory)
+                    dataDirectory: environment["MITTEN_DATA_DIR"].flatMap { $0.isEmpty ? nil : $0 } ?? layout.dataDirectory,
+                    relayPort: decided.role.isControl ? BinaryRelay.port(besideControl: control.port) : nil)
             } catch let error as ClusterError {
                 logger.critical("cannot start on this server", metadata: ["mitten.error": "\(error.message)"])
                 FileHandle.standardError.write(Data("Error: \(error.message)\n".utf8))

@@ -26,6 +26,9 @@ extension MittenCommand {
         @Option(name: .long, help: "Serve Prometheus metrics on 127.0.0.1:PORT (Control only).")
         var metricsPort: Int?
 
+        @Option(name: .long, help: "Serve this binary to the cluster's VMs on the bind address and PORT (Control only).")
+        var relayPort: Int?
+
         @Flag(name: .long, help: "Fail at once when Control is unreachable instead of reconnecting.")
         var once = false
 
@@ -45,7 +48,8 @@ extension MittenCommand {
                     logLevel: options.level(default: .info).rawValue, environment: ProcessInfo.processInfo.environment)
                 let addressFile = self.addressFile
                 let metrics = metricsPort.map { WireAddress(host: "127.0.0.1", port: $0) }
-                try await ControlServer(address: listen, secret: secret, launch: launch, metrics: metrics).run(logger: logger) { address in
+                let relay = relayPort.map { WireAddress(host: listen.host, port: $0) }
+                try await ControlServer(address: listen, secret: secret, launch: launch, metrics: metrics, relay: relay).run(logger: logger) { address in
                     guard let addressFile else { return }
                     try "\(address)\n".write(toFile: addressFile + ".tmp", atomically: false, encoding: .utf8)
                     guard rename(addressFile + ".tmp", addressFile) == 0 else {

@@ -17,6 +17,9 @@ struct ClusterDemoEndToEndTests {
         let output = result.output
         #expect(result.status == 0, "demo-cluster failed: \(result.error.suffix(3000))\n\(output.suffix(3000))")
         #expect(output.contains("every VM registered"))
+        // Control got the binary over SSH; every worker fetched it from Control's relay.
+        let bootstrapped = output.split(separator: "\n").filter { $0.contains(" bootstrapped ") }
+        #expect(bootstrapped.filter { $0.contains("mitten from Control's relay") }.count == 3 && bootstrapped.count == 4, "\(bootstrapped)")
         // cluster status: the flavor each VM booted with, and what registered from it.
         let statusLines = output.split(separator: "\n").filter { $0.hasPrefix("Lister-1 ") || $0.hasPrefix("Control-1 ") }
         #expect(statusLines.contains { $0.contains(" ACTIVE ") && $0.contains(" m1.small ") && $0.hasSuffix("TaskGroup-Lister-Lister-1") },

@@ -22,9 +22,13 @@ import Testing
         let original = (0..<200_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 / 7) }
         let binary = directory + "/mitten"
         try Data(original).write(to: URL(fileURLWithPath: binary))
-        let copies = try await BinaryPayload.prepare(binary: binary, cacheDirectory: directory + "/cache")
+        let prepared = try await BinaryPayload.prepare(binary: binary, cacheDirectory: directory + "/cache")
+        let copies = prepared.copies
         #expect(copies.map(\.packing) == [.zstd, .gzip])
-        #expect(try await BinaryPayload.prepare(binary: binary, cacheDirectory: directory + "/cache") == copies)
+        let sum = try Program.runBlocking("/usr/bin/env", ["sha256sum", binary]).output.prefix(64)
+        #expect(prepared.sha256 == String(sum))
+        let cached = try await BinaryPayload.prepare(binary: binary, cacheDirectory: directory + "/cache")
+        #expect(cached.copies == copies && cached.sha256 == prepared.sha256)
 
         for (vmHasZstd, expected) in [(true, UploadFile.Packing.zstd), (false, .gzip)] {
             let root = directory + "/vm-\(expected.rawValue)"
@@ -52,5 +56,17 @@ import Testing
         let onlyZstd = UploadFile(remotePath: "/x", localPath: "/bin/true", mode: 0o755, packedCopies: [.init(path: "/c.zst", packing: .zstd)])
         #expect(onlyZstd.resolved(vmHasZstd: false).packing == nil)
         #expect(onlyZstd.resolved(vmHasZstd: true).localPath == "/c.zst")
+    }
+
+    /// A relayed file is fetched only by a VM that can fetch; otherwise it is uploaded.
+    @Test func aRelayIsUsedOnlyWhenTheVMCanFetch() {
+        var file = UploadFile(remotePath: "/usr/local/bin/mitten", localPath: "/bin/true", mode: 0o755, packedCopies: [.init(path: "/c.zst", packing: .zstd)])
+        file.relay = .init(url: "http://127.0.0.1:1/mitten", token: "t", sha256: String(repeating: "0", count: 64))
+        let fetched = file.resolved(vmHasZstd: true, vmCanFetch: true)
+        #expect(fetched.relay != nil && fetched.packing == nil)
+        #expect(BootstrapScript(files: [fetched], root: "/r", sudo: false).staged.isEmpty)
+        let uploaded = file.resolved(vmHasZstd: true, vmCanFetch: false)
+        #expect(uploaded.relay == nil && uploaded.localPath == "/c.zst")
+        #expect(BootstrapScript(files: [uploaded], root: "/r", sudo: false).staged.count == 1)
     }
 }

@@ -30,10 +30,13 @@ extension ClusterPlan {
             actions.append(.importKeypair(name: spec.keypairName, publicKey: spec.sshKey.publicKey))
         }
 
-        // Security groups: the file's, then the cluster's own that opens Control's port to members.
+        // Security groups: the file's, then the cluster's own that opens every TCP port
+        // between members: Control's RPC port and its binary relay (the next port), and the
+        // shared services and task groups, which listen on ephemeral ports of their VMs.
+        // Every RPC connection proves it knows the cluster secret before anything else.
         let clusterGroup = SecurityGroupSpec(
             name: spec.clusterSecurityGroupName,
-            rules: [SecurityRule(protocol: "tcp", source: .members, from: spec.controlPort, to: spec.controlPort)]
+            rules: [SecurityRule(protocol: "tcp", source: .members, from: 1, to: 65535)]
         )
         for group in spec.securityGroups + [clusterGroup] {
             guard let existing = state.securityGroups.first(where: { $0.name == group.name }) else {

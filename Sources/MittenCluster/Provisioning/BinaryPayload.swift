@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MittenProcess
 
@@ -9,33 +10,62 @@ import MittenProcess
 /// against 0.32 s here for a 47 MB binary, 0.19-0.25 s against 0.92 s for 122 MB), which
 /// adds up when many VMs share a host's cores; a VM without `zstd` gets the gzip payload.
 public enum BinaryPayload {
+    /// What `up` sends: the compressed copies, and the SHA-256 of the binary a VM ends
+    /// up with (unpacked), which a worker checks when it fetches the binary from
+    /// Control's relay instead.
+    public struct Prepared: Sendable {
+        /// Compressed copies, best first; empty when neither compressor is installed.
+        public var copies: [UploadFile.PackedCopy]
+        /// Hex SHA-256 of the binary as a VM runs it.
+        public var sha256: String
+    }
+
     /// Every payload of `binary` that can be made here (zstd first, then gzip), found in
     /// `cacheDirectory` or made there: the binary is stripped once, then both compressors
-    /// run at once. Empty when neither compressor is installed (the binary then goes as
-    /// it is). Without `strip` the payloads keep the debug info.
-    public static func prepare(binary: String, cacheDirectory: String) async throws -> [UploadFile.PackedCopy] {
+    /// run at once while its SHA-256 is taken. Without a compressor the binary goes as it
+    /// is; without `strip` the payloads keep the debug info.
+    public static func prepare(binary: String, cacheDirectory: String) async throws -> Prepared {
         let manager = FileManager.default
         let attributes = try manager.attributesOfItem(atPath: binary)
         let size = (attributes[.size] as? NSNumber)?.int64Value ?? 0
         let modified = Int64((attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0)
         let packings = [UploadFile.Packing.zstd, .gzip].filter { tool($0 == .zstd ? "zstd" : "gzip") != nil }
-        let copies = packings.map { UploadFile.PackedCopy(path: cacheDirectory + "/mitten-\(size)-\(modified)\($0.suffix)", packing: $0) }
+        let base = cacheDirectory + "/mitten-\(size)-\(modified)"
+        let copies = packings.map { UploadFile.PackedCopy(path: base + $0.suffix, packing: $0) }
+        let hashFile = base + (copies.isEmpty ? ".plain.sha256" : ".sha256")
         let missing = copies.filter { !manager.fileExists(atPath: $0.path) }
-        if missing.isEmpty { return copies }
+        if missing.isEmpty, let hash = try? String(contentsOfFile: hashFile, encoding: .utf8), hash.count == 64 {
+            return Prepared(copies: copies, sha256: hash)
+        }
         try manager.createDirectory(atPath: cacheDirectory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let stripped = cacheDirectory + "/.payload-\(getpid())"
         defer { try? manager.removeItem(atPath: stripped) }
-        let source = try await offThePool { () throws -> String in
+        let source = copies.isEmpty ? binary : try await offThePool { () throws -> String in
             guard let strip = tool("strip"), (try? Program.runBlocking(strip, ["--strip-debug", "-o", stripped, binary]).status) == 0 else { return binary }
             return stripped
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for copy in missing {
-                group.addTask { try await offThePool { try compress(source, into: copy, binary: binary, cacheDirectory: cacheDirectory) } }
+        let hash = try await withThrowingTaskGroup(of: String?.self) { group in
+            group.addTask { try await offThePool { try sha256(of: source) } }
+            for copy in copies {
+                group.addTask { try await offThePool { try compress(source, into: copy, binary: binary, cacheDirectory: cacheDirectory); return nil } }
             }
-            try await group.waitForAll()
+            var hash = ""
+            for try await result in group { if let result { hash = result } }
+            return hash
         }
-        return copies
+        try Data(hash.utf8).write(to: URL(fileURLWithPath: hashFile), options: .atomic)
+        return Prepared(copies: copies, sha256: hash)
+    }
+
+    /// Hex SHA-256 of a file, read in 1 MiB pieces.
+    static func sha256(of path: String) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ClusterError(.unreadableFile, "cannot read \(path) to take its SHA-256")
+        }
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let piece = try handle.read(upToCount: 1 << 20), !piece.isEmpty { hasher.update(data: piece) }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
     /// Compresses `source` into `copy.path` (through a temporary name), then drops the
@@ -54,10 +84,10 @@ public enum BinaryPayload {
         guard packed.status == 0 else {
             throw ClusterError(.unreadableFile, "cannot compress \(binary) for upload with \(compressor): \(packed.error)")
         }
-        // Older payloads of other builds are of no further use.
-        let name = (copy.path as NSString).lastPathComponent
+        // Payloads and hashes of other builds are of no further use.
+        let build = (copy.path as NSString).lastPathComponent.prefix { $0 != "." }
         for old in (try? manager.contentsOfDirectory(atPath: cacheDirectory)) ?? []
-        where old.hasPrefix("mitten-") && old.hasSuffix(suffix) && old != name {
+        where old.hasPrefix("mitten-") && old.prefix(while: { $0 != "." }) != build {
             try? manager.removeItem(atPath: cacheDirectory + "/" + old)
         }
         try manager.moveItem(atPath: work, toPath: copy.path)

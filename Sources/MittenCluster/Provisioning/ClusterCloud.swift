@@ -29,8 +29,18 @@ public protocol ClusterCloud: Sendable {
 /// host key mitten generated, uploads files with their checksums verified, and runs
 /// the start script. ``MittenSSHBootstrapper`` implements it with MittenSSH.
 public protocol NodeBootstrapper: Sendable {
-    /// Waits for SSH on `address`, verifies `hostKey`, uploads `files`, runs `command`.
-    func bootstrap(node: String, address: String, hostKey: SSHPublicKey, files: [UploadFile], command: String) async throws
+    /// Waits for SSH on `address`, verifies `hostKey`, uploads `files`, runs `command`;
+    /// says how the files with a relay got there.
+    @discardableResult
+    func bootstrap(node: String, address: String, hostKey: SSHPublicKey, files: [UploadFile], command: String) async throws -> FileDelivery
+}
+
+/// How a bootstrap delivered the files that have a relay.
+public enum FileDelivery: Sendable, Equatable {
+    /// Over SSH from the workstation (no relay, or the VM could not fetch).
+    case uploaded
+    /// Fetched by the VM from the relay.
+    case relayed
 }
 
 /// One file the bootstrap uploads.
@@ -49,6 +59,21 @@ public struct UploadFile: Sendable, Hashable {
     /// Compressed copies of ``localPath``, best first: the bootstrap sends the first one
     /// the VM can unpack instead (gzip always; zstd when the VM has it).
     public var packedCopies: [PackedCopy] = []
+    /// Where the VM can fetch this file itself (Control's binary relay) instead of
+    /// receiving it over SSH; used when the VM has `curl` or `wget`.
+    public var relay: Relay?
+
+    /// A file a VM fetches over HTTP inside the cloud, checked against its SHA-256.
+    public struct Relay: Sendable, Hashable {
+        /// `http://CONTROL:PORT/mitten`.
+        public var url: String
+        /// The bearer token the relay asks for.
+        public var token: String
+        /// Hex SHA-256 of the file.
+        public var sha256: String
+        /// Creates a description.
+        public init(url: String, token: String, sha256: String) { self.url = url; self.token = token; self.sha256 = sha256 }
+    }
 
     /// A compressed copy of a file.
     public struct PackedCopy: Sendable, Hashable {
@@ -60,11 +85,17 @@ public struct UploadFile: Sendable, Hashable {
         public init(path: String, packing: Packing) { self.path = path; self.packing = packing }
     }
 
-    /// This file as it goes to a VM that has `zstd` or not: the first packed copy the VM
-    /// can unpack, else the file as it is.
-    public func resolved(vmHasZstd: Bool) -> UploadFile {
-        guard let copy = packedCopies.first(where: { $0.packing == .gzip || vmHasZstd }) else { return self }
+    /// This file as it goes to a VM that has `zstd` or not, and a fetch tool or not:
+    /// fetched from its relay when it has one and the VM can fetch, else the first packed
+    /// copy the VM can unpack, else the file as it is.
+    public func resolved(vmHasZstd: Bool, vmCanFetch: Bool = false) -> UploadFile {
         var file = self
+        if relay != nil, vmCanFetch {
+            file.packedCopies = []
+            return file
+        }
+        file.relay = nil
+        guard let copy = packedCopies.first(where: { $0.packing == .gzip || vmHasZstd }) else { return file }
         file.localPath = copy.path
         file.packing = copy.packing
         file.packedCopies = []

@@ -4,10 +4,25 @@
 /// each worker's bootstrap then waits for the *final* address, that of the Control
 /// that became ACTIVE (after an ERROR boot Control is booted again and may get another
 /// address), and uploads it as `/etc/mitten/control`.
+///
+/// It also says whether workers may fetch the binary from Control's relay: yes once
+/// Control was bootstrapped by this run (it then runs the binary being provisioned), no
+/// when Control existed before (it may run another build).
 actor ControlAddressBoard {
     private var early: String?
     private var final: String?
     private var failure: (any Error)?
+    private var relay: Bool?
+
+    /// Control was bootstrapped in this run (true), or existed already (false).
+    func publishRelay(_ available: Bool) {
+        if relay == nil { relay = available }
+    }
+
+    func currentRelay() throws -> Bool? {
+        if let failure { throw failure }
+        return relay
+    }
 
     /// Control's server shows an address (it may still be building).
     func publishEarly(_ address: String) {
@@ -23,6 +38,7 @@ actor ControlAddressBoard {
     /// Control failed: those waiting for its address fail too.
     func fail(_ error: any Error) {
         if final == nil { failure = error }
+        if relay == nil { relay = false }
     }
 
     func current() throws -> (early: String?, final: String?) {
@@ -36,6 +52,14 @@ extension ControlAddressBoard {
     func earlyAddress<C: Clock>(clock: C) async throws -> String where C.Duration == Duration {
         while true {
             if let early = try current().early { return early }
+            try await clock.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Waits until it is known whether Control's relay serves this run's binary.
+    func relayAvailable<C: Clock>(clock: C) async throws -> Bool where C.Duration == Duration {
+        while true {
+            if let relay = try currentRelay() { return relay }
             try await clock.sleep(for: .milliseconds(50))
         }
     }

@@ -5,7 +5,9 @@ import MittenSSH
 /// ``NodeBootstrapper`` over MittenSSH (libssh2): waits for the SSH port with capped
 /// backoff, accepts only the host key mitten generated for the VM, logs in with the
 /// user's ed25519 key (agent, else the key file), uploads every file with its SHA-256
-/// checked on the VM, and runs the start script. On a real VM the login user is not
+/// checked on the VM (a file with a relay the VM fetches itself with `curl` or `wget`,
+/// checked against its SHA-256; if that fails it is uploaded after all), and runs the
+/// start script. On a real VM the login user is not
 /// root, so files land in a temporary place and `sudo install` moves them; on the
 /// local cloud everything lives under `MITTEN_ROOT`/`MITTEN_SERVER_ROOT`.
 public struct MittenSSHBootstrapper: NodeBootstrapper {
@@ -22,7 +24,7 @@ public struct MittenSSHBootstrapper: NodeBootstrapper {
         self.logger = logger
     }
 
-    public func bootstrap(node: String, address: String, hostKey: SSHPublicKey, files: [UploadFile], command: String) async throws {
+    public func bootstrap(node: String, address: String, hostKey: SSHPublicKey, files: [UploadFile], command: String) async throws -> FileDelivery {
         do {
             try await SSHPortWaiter.waitForPort(host: address, port: port, clock: ContinuousClock(), logger: logger)
             let expected = try MittenSSH.SSHPublicKey(blob: hostKey.blob, comment: node)
@@ -30,7 +32,7 @@ public struct MittenSSHBootstrapper: NodeBootstrapper {
                 host: address, port: port, user: user, expectedHostKey: expected,
                 authentication: .agentThenPrivateKeyFile(path: privateKeyPath)
             )
-            try await SSHSession.withSession(configuration, logger: logger) { session in
+            return try await SSHSession.withSession(configuration, logger: logger) { session in
                 // Three steps, whatever the number of files: one command learns the root
                 // prefix, the user id and whether zstd is there (and makes the directories
                 // when it can write them), one SFTP session writes every file under a
@@ -40,16 +42,27 @@ public struct MittenSSHBootstrapper: NodeBootstrapper {
                 let directories = Set(files.map { ($0.remotePath as NSString).deletingLastPathComponent }).sorted()
                 let made = directories.map { #""$r""# + ShellQuoting.quote($0) }.joined(separator: " ")
                 let probe = try await session.run(#"r="${MITTEN_ROOT:-${MITTEN_SERVER_ROOT:-}}"; u="$(id -u)"; if [ -n "$r" ] || [ "$u" = 0 ]; then mkdir -p "#
-                    + made + #"; fi; z=; if command -v zstd >/dev/null 2>&1; then z=zstd; fi; printf '%s\n%s\n%s' "$r" "$u" "$z""#)
+                    + made + #"; fi; z=; if command -v zstd >/dev/null 2>&1; then z=zstd; fi; f=; if command -v curl >/dev/null 2>&1 || command -v wget >/dev/null 2>&1; then f=fetch; fi; printf '%s\n%s\n%s\n%s' "$r" "$u" "$z" "$f""#)
                 try check(probe, node: node, what: "create \(directories.joined(separator: ", "))")
-                let lines = probe.outputText.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-                let root = lines.count == 3 ? lines[0] : ""
-                let whoami = lines.count == 3 ? lines[1].trimmingCharacters(in: .whitespacesAndNewlines) : ""
-                let zstd = lines.count == 3 && lines[2].trimmingCharacters(in: .whitespacesAndNewlines) == "zstd"
-                let plan = BootstrapScript(files: files.map { $0.resolved(vmHasZstd: zstd) }, root: root, sudo: root.isEmpty && whoami != "0")
-                let staged = try await session.stage(plan.staged)
-                let result = try await session.run(plan.script(checksums: SSHUploadResult.checksumLines(staged), start: command), timeout: .seconds(120))
+                let lines = probe.outputText.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+                let known = lines.count == 4
+                let root = known ? lines[0] : "", whoami = known ? lines[1] : ""
+                let (zstd, canFetch) = (known && lines[2] == "zstd", known && lines[3] == "fetch")
+                func install(fetching: Bool) async throws -> SSHCommandResult {
+                    let plan = BootstrapScript(files: files.map { $0.resolved(vmHasZstd: zstd, vmCanFetch: fetching) }, root: root, sudo: root.isEmpty && whoami != "0")
+                    let staged = try await session.stage(plan.staged)
+                    return try await session.run(plan.script(checksums: SSHUploadResult.checksumLines(staged), start: command), timeout: .seconds(120))
+                }
+                var relayed = canFetch && files.contains { $0.relay != nil }
+                var result = try await install(fetching: relayed)
+                if relayed, result.exitStatus == BootstrapScript.relayFailed {
+                    relayed = false
+                    logger.warning("\(node) could not fetch mitten from Control's relay; sending it over SSH",
+                                   metadata: ["mitten.detail": "\((result.errorText + result.outputText).trimmingCharacters(in: .whitespacesAndNewlines).suffix(300))"])
+                    result = try await install(fetching: false)
+                }
                 try check(result, node: node, what: "install and start mitten")
+                return relayed ? .relayed : .uploaded
             }
         } catch let error as MittenSSHError where error.code == .hostKeyMismatch {
             throw ClusterError(

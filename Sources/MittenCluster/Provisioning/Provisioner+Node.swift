@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MittenRuntime
 
 /// The servers one `up` created, with whether each is healthy, for the cleanup. Every
 /// server of the run also carries the run's id in its metadata (``runMetadataKey``), so
@@ -37,6 +38,8 @@ struct BringUpContext: Sendable {
     let bootstraps: Slots
     /// The security group rules being added; SSH needs them.
     let rules: Task<Void, any Error>
+    /// The bearer token of Control's binary relay (from the cluster secret).
+    let relayToken: String
 }
 
 extension Provisioner {
@@ -69,6 +72,7 @@ extension Provisioner {
 
         var action = try await boot()
         var address = ""
+        var bootstrapNote: String?
         while true {
             switch action {
             case .waitForActive:
@@ -98,15 +102,22 @@ extension Provisioner {
                 action = lifecycle.handle(.sshVerified)
             case .bootstrap:
                 let control = request.isControl ? address : try await board.finalAddress(clock: clock)
-                let payload = try await configuration.binaryPayload?.value ?? []
+                let payload = try await configuration.binaryPayload?.value
                 try await context.rules.value
+                var relay: UploadFile.Relay?
+                if !request.isControl, configuration.relayBinary, let payload, try await board.relayAvailable(clock: clock) {
+                    relay = UploadFile.Relay(url: "http://\(control):\(BinaryRelay.port(besideControl: spec.controlPort))\(BinaryRelay.path)",
+                                             token: context.relayToken, sha256: payload.sha256)
+                }
                 do {
-                    let files = uploads(for: request, controlAddress: "\(control):\(spec.controlPort)", payload: payload)
-                    try await context.bootstraps.withSlot {
+                    let files = uploads(for: request, controlAddress: "\(control):\(spec.controlPort)", payload: payload?.copies ?? [], relay: relay)
+                    let delivery = try await context.bootstraps.withSlot {
                         report(.ssh)
-                        try await bootstrapper.bootstrap(node: request.name, address: address, hostKey: data.hostKey.publicKey,
-                                                         files: files, command: Self.startCommand)
+                        return try await bootstrapper.bootstrap(node: request.name, address: address, hostKey: data.hostKey.publicKey,
+                                                                files: files, command: Self.startCommand)
                     }
+                    if delivery == .relayed { bootstrapNote = "mitten from Control's relay" }
+                    if request.isControl { await board.publishRelay(true) }
                     action = lifecycle.handle(.bootstrapped)
                 } catch let error as ClusterError where error.code == .hostKeyMismatch {
                     await ledger.keepForInspection(request.name)
@@ -114,7 +125,7 @@ extension Provisioner {
                     throw error
                 }
             case .waitForRegistration:
-                report(.bootstrapped)
+                report(.bootstrapped, bootstrapNote)
                 await ledger.healthy(request.name)
                 return address
             case .done:
@@ -150,8 +161,10 @@ extension Provisioner {
 
     /// The binary, plus Control's address as it is now that Control is ACTIVE (Control's
     /// user-data could not know its own; a worker's may name an earlier boot's).
-    func uploads(for request: ClusterPlan.BootRequest, controlAddress: String, payload: [UploadFile.PackedCopy]) -> [UploadFile] {
-        [UploadFile(remotePath: "/usr/local/bin/mitten", localPath: configuration.binaryPath, mode: 0o755, packedCopies: payload),
-         UploadFile(remotePath: "/etc/mitten/control", contents: Array("\(controlAddress)\n".utf8), mode: 0o600)]
+    /// `relay`: where a worker may fetch the binary instead.
+    func uploads(for request: ClusterPlan.BootRequest, controlAddress: String, payload: [UploadFile.PackedCopy], relay: UploadFile.Relay? = nil) -> [UploadFile] {
+        var binary = UploadFile(remotePath: "/usr/local/bin/mitten", localPath: configuration.binaryPath, mode: 0o755, packedCopies: payload)
+        binary.relay = relay
+        return [binary, UploadFile(remotePath: "/etc/mitten/control", contents: Array("\(controlAddress)\n".utf8), mode: 0o600)]
     }
 }

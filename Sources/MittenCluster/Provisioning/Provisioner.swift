@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MittenRuntime
 
 /// `mitten cluster up`: computes the plan and carries it out. Keypair and security
 /// groups first, then Control's boot while the rules are added; as soon as Control shows
@@ -27,9 +28,13 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
         /// The mitten binary uploaded to every VM (normally the running executable).
         public var binaryPath: String
         /// The binary as it travels: compressed copies of it without debug info, best
-        /// first (see ``BinaryPayload``), made while `up` talks to the cloud; nil (or a
-        /// task returning none) uploads ``binaryPath`` as it is.
-        public var binaryPayload: Task<[UploadFile.PackedCopy], any Error>?
+        /// first, and the SHA-256 of what a VM runs (see ``BinaryPayload``), made while
+        /// `up` talks to the cloud; nil uploads ``binaryPath`` as it is to every VM.
+        public var binaryPayload: Task<BinaryPayload.Prepared, any Error>?
+        /// Workers fetch the binary from Control's relay (``BinaryRelay``) when Control
+        /// was bootstrapped by this run and the worker has `curl` or `wget`, so that the
+        /// workstation sends it once; false sends it to every VM over SSH.
+        public var relayBinary = true
         /// Creates a configuration that uploads `binaryPath`.
         public init(binaryPath: String) { self.binaryPath = binaryPath }
     }
@@ -90,7 +95,11 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
             try await performConcurrently(otherActions)
             let rulesTask = Task { try await performConcurrently(ruleActions) }
             rules = rulesTask
-            let context = BringUpContext(board: ControlAddressBoard(), ledger: ledger, bootstraps: Slots(limit: configuration.concurrency), rules: rulesTask)
+            guard let secret = ClusterSecret(hex: try workspace.secret()) else {
+                throw ClusterError(.unreadableFile, "\(workspace.directory)/secret does not hold a cluster secret (64 hex digits); delete it to make a new one")
+            }
+            let context = BringUpContext(board: ControlAddressBoard(), ledger: ledger, bootstraps: Slots(limit: configuration.concurrency),
+                                         rules: rulesTask, relayToken: BinaryRelay.token(secret: secret))
             let board = context.board
             let controlBoot = plan.boots.first(where: \.isControl)
             if controlBoot == nil {
@@ -99,6 +108,7 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
                     throw ClusterError(.cloudFailure, "Control exists but has no address yet; run up again when it is ACTIVE")
                 }
                 await board.publishFinal(address)
+                await board.publishRelay(false)
             }
             var addresses: [String: String] = [:]
             let workers = plan.boots.filter { !$0.isControl }

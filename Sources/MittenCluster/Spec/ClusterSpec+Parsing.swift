@@ -60,7 +60,7 @@ extension ClusterSpec {
         )
         let network = try top.optional("network")?.string()
         let sshKey = try parseSSHKey(try top.required("ssh_key", "a mapping with public (and private)"), home: home, readFile: readFile)
-        let controlPort = try top.optional("control_port")?.int(in: 1...65535) ?? defaultControlPort
+        let controlPort = try top.optional("control_port")?.int(in: 1...65534) ?? defaultControlPort
         let securityGroups = try top.optional("security_groups").map(parseSecurityGroups) ?? []
         let (tasks, tasksYAML) = try parseTasks(try top.required("tasks", "a list of task types"))
         let clusterReader = try top.required("cluster", "a list of node groups {name, flavor, count}")

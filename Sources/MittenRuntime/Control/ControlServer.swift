@@ -16,10 +16,14 @@ public struct ControlServer: Sendable {
     public var grace: Duration
     /// Where to serve Prometheus metrics (`--metrics-port`); nil serves none.
     public var metrics: WireAddress?
+    /// Where to serve this process's executable to the cluster's VMs (``BinaryRelay``);
+    /// nil serves none.
+    public var relay: WireAddress?
 
     /// Creates a Control server description.
-    public init(address: WireAddress, secret: ClusterSecret, launch: ServiceLauncher.Launch, grace: Duration = .seconds(5), metrics: WireAddress? = nil) {
+    public init(address: WireAddress, secret: ClusterSecret, launch: ServiceLauncher.Launch, grace: Duration = .seconds(5), metrics: WireAddress? = nil, relay: WireAddress? = nil) {
         self.metrics = metrics
+        self.relay = relay
         self.address = address
         self.secret = secret
         self.launch = launch
@@ -68,6 +72,9 @@ public struct ControlServer: Sendable {
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: server), .init(service: launcherService), .init(service: sweeper), .init(service: selfRegistration),
         ]
+        if let relay {
+            services.append(.init(service: try await BinaryRelay.bind(host: relay.host, port: relay.port, file: launch.executable, secret: secret, logger: logger)))
+        }
         if let metrics {
             services.append(.init(service: try await MetricsEndpoint.forControl(at: metrics, control: bound, secret: secret, logger: logger)))
         }
