@@ -54,7 +54,7 @@ ssh_keys:
 # What the mitten binary needs from the image (Debian/Ubuntu names); the bootstrap
 # starts mitten over SSH, and systemd restarts it until these are in place.
 package_update: true
-packages: [libsqlite3-0, libssh2-1, zstd]
+packages: [libsqlite3-0, libssh2-1, zstd, curl]
 ssh_authorized_keys:
   - {{{authorizedKey}}}
 write_files:
