@@ -115,6 +115,12 @@ struct ServerProvisioner: Sendable {
         try writePrivately(Data(authorized.map { $0 + "\n" }.joined().utf8), to: directory.appendingPathComponent("authorized_keys"))
         let setEnv = [ProcessControl.markerVariable, "MITTEN_METADATA_URL", "MITTEN_SERVER_ROOT", "MITTEN_SERVER_NAME", "MITTEN_SERVER_ADDRESS", "MITTEN_VCPUS"]
             .compactMap { key in environment[key].map { "\"\(key)=\($0)\"" } }.joined(separator: " ")
+            // A fresh VM's login user has a stock profile; this machine's user may not
+            // (pyenv, nvm, ... cost ~170 ms per command here). Debian's bash reads
+            // ~/.bashrc for a command sshd runs unless SHLVL says it is nested: with
+            // SHLVL=1 a server's commands start as on a fresh VM. Interactive sessions
+            // (a terminal) still read it.
+            + " SHLVL=1"
         let sshdConfig = """
             ListenAddress \(context.address):\(sshPort)
             \(hostKeyPaths.map { "HostKey \($0)" }.joined(separator: "\n"))

@@ -7,7 +7,7 @@ public protocol ClusterCloud: Sendable {
     func state() async throws -> CloudState
     /// Imports the user's public key as keypair `name`.
     func importKeypair(name: String, publicKey: SSHPublicKey) async throws
-    /// Creates a security group (an existing one of that name is not an error).
+    /// Creates a security group the plan found missing.
     func createSecurityGroup(name: String) async throws
     /// Adds an ingress rule (an identical existing rule is not an error).
     func createRule(group: String, rule: SecurityRule) async throws

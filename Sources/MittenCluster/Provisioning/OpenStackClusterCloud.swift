@@ -79,7 +79,8 @@ public struct OpenStackClusterCloud: ClusterCloud {
     }
 
     public func createSecurityGroup(name: String) async throws {
-        let group = try await client.network.ensureSecurityGroup(named: name, description: "mitten cluster \(spec.name)")
+        // The plan asks only for groups the listing did not show: no second lookup.
+        let group = try await client.network.createSecurityGroup(named: name, description: "mitten cluster \(spec.name)")
         await ids.set("security-group/" + name, group.id)
     }
 

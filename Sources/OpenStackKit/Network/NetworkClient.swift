@@ -46,6 +46,12 @@ public struct NetworkClient: Sendable {
     /// The security group named `name`, created (with `description`) if missing.
     public func ensureSecurityGroup(named name: String, description: String = "") async throws -> SecurityGroup {
         if let existing = try await securityGroups(named: name).first { return existing }
+        return try await createSecurityGroup(named: name, description: description)
+    }
+
+    /// Creates a security group named `name` (Neutron allows several of one name: call
+    /// this for a group known to be missing, else ``ensureSecurityGroup(named:description:)``).
+    public func createSecurityGroup(named name: String, description: String = "") async throws -> SecurityGroup {
         let body = try OpenStackClient.encode(SecurityGroupCreateRequest(securityGroup: .init(name: name, description: description)))
         return try await decode(SecurityGroupEnvelope.self, "/security-groups", method: .POST, body: body).securityGroup
     }
