@@ -27,6 +27,21 @@ struct NovaIntegrationTests {
         }
     }
 
+    /// Reads go before the version document: asked for a microversion above real Nova's
+    /// maximum, the first listing gets Nova's 406, lowers to the maximum it names and is
+    /// retried, and the version document later agrees.
+    @Test func aReadAboveNovasMaximumIsLoweredAndRetried() async throws {
+        _ = try Lab.require("MITTEN_TEST_NOVA_URL")
+        var configuration = OpenStackClient.Configuration()
+        configuration.computeMicroversion = ComputeMicroversion(2, 999)
+        try await Lab.withClient(try Lab.userCredentials(), configuration: configuration) { client in
+            let flavors = try await client.compute.flavors()
+            #expect(!flavors.isEmpty)
+            let lowered = try #require(try await client.compute.microversion())
+            #expect(lowered < ComputeMicroversion(2, 999) && lowered >= .preferred)
+        }
+    }
+
     @Test func keypairImportChecksTheFingerprint() async throws {
         let name = "mitten-kp-\(UUID().uuidString.prefix(8))"
         try await withNova { client in

@@ -29,6 +29,9 @@ public struct OpenStackClusterCloud: ClusterCloud {
         // listing, rather than before the first create. A failure here is ignored (`down`
         // must work without the network); the create looks again and reports it.
         async let networkID = try? resolveNetwork()
+        // The compute version document, alongside the listing (the listing's reads do not
+        // wait for it; the creates that follow do).
+        async let microversion = try? client.compute.microversion()
         let keypair: CloudState.Keypair?
         do {
             let found = try await client.compute.keypair(named: spec.keypairName)
@@ -51,6 +54,7 @@ public struct OpenStackClusterCloud: ClusterCloud {
         }
         let absolute = try await limits
         _ = await networkID
+        _ = await microversion
         return CloudState(
             flavors: flavorList.map { .init(id: $0.id, name: $0.name, vcpus: $0.vcpus, ramMB: $0.ram) },
             images: try await images.map { .init(id: $0.id, name: $0.name ?? $0.id) },

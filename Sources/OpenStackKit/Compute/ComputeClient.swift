@@ -23,14 +23,18 @@ public struct ComputeClient: Sendable {
         }
     }
 
-    /// Sends a compute request with the microversion headers; a 406 naming the server's
-    /// maximum lowers the version once and retries.
+    /// Sends a compute request with the microversion headers (a read with the requested
+    /// version until the negotiated one is known); a 406 naming the server's maximum
+    /// lowers the version once and retries.
     func send(_ method: HTTPMethod, _ path: String, query: [(String, String)] = [], body: [UInt8]? = nil,
               isIdempotent: Bool? = nil) async throws -> OpenStackResponse {
         var loweredOnce = false
         while true {
             var headers = HTTPHeaders()
-            if let version = try await microversion() {
+            // Reads do not wait for the version document (one round trip less before
+            // the first listing); writes, whose shape depends on it, do.
+            let version = method == .GET ? await client.microversion.optimistic() : try await microversion()
+            if let version {
                 headers.add(name: "OpenStack-API-Version", value: "compute \(version)")
                 headers.add(name: "X-OpenStack-Nova-API-Version", value: "\(version)")
             }

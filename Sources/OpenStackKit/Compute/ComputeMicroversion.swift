@@ -108,6 +108,14 @@ actor MicroversionNegotiator {
         return chosen
     }
 
+    /// The negotiated version when known, else the requested one (a read can go
+    /// before the version document came back: a server below it answers 406 with its
+    /// maximum, and the request is retried once lowered).
+    func optimistic() -> ComputeMicroversion? {
+        if let negotiated { return negotiated }
+        return requested
+    }
+
     /// Lowers the version after a 406 that named the server's maximum.
     func lower(to maximum: ComputeMicroversion?) {
         negotiated = .some(maximum.map { min(requested, $0) })
