@@ -2,9 +2,11 @@ import Crypto
 import Foundation
 import MittenProcess
 
-/// The mitten binary as `up` sends it to every VM: without its debug info (`strip
-/// --strip-debug` keeps the symbol table, so backtraces still name functions) and
-/// compressed, about a quarter of a release build's size, made once per binary and
+/// The mitten binary as `up` sends it to every VM: without debug info and symbol table
+/// (`strip --strip-all`: a VM has no `swift-backtrace` to symbolicate with, and the
+/// dynamic symbol table, which stays, still names the exported functions for gdb; the
+/// symbol table alone is a quarter of a static build, bytes every worker would fetch,
+/// write and hash) and compressed, made once per binary and
 /// packing and kept in the workspace cache (`~/.mitten/cache`). zstd is preferred: its
 /// payload is smaller and a VM unpacks it in a quarter of gunzip's CPU time (0.08 s
 /// against 0.32 s here for a 47 MB binary, 0.19-0.25 s against 0.92 s for 122 MB), which
@@ -23,7 +25,7 @@ public enum BinaryPayload {
     /// Every payload of `binary` that can be made here (zstd first, then gzip), found in
     /// `cacheDirectory` or made there: the binary is stripped once, then both compressors
     /// run at once while its SHA-256 is taken. Without a compressor the binary goes as it
-    /// is; without `strip` the payloads keep the debug info.
+    /// is; without `strip` the payloads keep the debug info and symbols.
     public static func prepare(binary: String, cacheDirectory: String) async throws -> Prepared {
         let manager = FileManager.default
         let attributes = try manager.attributesOfItem(atPath: binary)
@@ -41,7 +43,7 @@ public enum BinaryPayload {
         let stripped = cacheDirectory + "/.payload-\(getpid())"
         defer { try? manager.removeItem(atPath: stripped) }
         let source = copies.isEmpty ? binary : try await offThePool { () throws -> String in
-            guard let strip = tool("strip"), (try? Program.runBlocking(strip, ["--strip-debug", "-o", stripped, binary]).status) == 0 else { return binary }
+            guard let strip = tool("strip"), (try? Program.runBlocking(strip, ["--strip-all", "-o", stripped, binary]).status) == 0 else { return binary }
             return stripped
         }
         let hash = try await withThrowingTaskGroup(of: String?.self) { group in
