@@ -87,23 +87,27 @@ public struct ComputeClient: Sendable {
         _ = try await send(.DELETE, "/os-keypairs/\(Self.escapePath(name))")
     }
 
-    /// Makes sure keypair `name` holds `publicKey`: an existing keypair with the same
-    /// fingerprint is returned as is; one with another key is `fingerprintMismatch`
-    /// (nothing is overwritten); a missing one is imported and its fingerprint checked.
+    /// Makes sure keypair `name` holds `publicKey`: a missing one is imported and its
+    /// fingerprint checked; an existing keypair (Nova answers the import with 409) with
+    /// the same fingerprint is returned as is, one with another key is
+    /// `fingerprintMismatch` (nothing is overwritten). One round trip when the keypair
+    /// is missing, two when it exists.
     public func importKeypair(name: String, publicKey: String) async throws -> Keypair {
         guard let local = Keypair.fingerprint(ofPublicKey: publicKey) else {
             throw OpenStackError(code: .badRequest, message: "the public key for keypair \"\(name)\" is not an OpenSSH public key line (TYPE BASE64 [comment])",
                                  service: Self.service)
         }
-        do {
-            let existing = try await keypair(named: name)
-            try Self.checkFingerprint(existing, expected: local)
-            return existing
-        } catch let error as OpenStackError where error.status == 404 {}
         var keypair = Keypair(name: name, publicKey: publicKey)
         if let version = try await microversion(), version >= .keypairType { keypair.type = "ssh" }
-        let created = try await decode(KeypairEnvelope.self, "/os-keypairs", method: .POST,
+        let created: Keypair
+        do {
+            created = try await decode(KeypairEnvelope.self, "/os-keypairs", method: .POST,
                                        body: OpenStackClient.encode(KeypairEnvelope(keypair: keypair))).keypair
+        } catch let error as OpenStackError where error.status == 409 {
+            let existing = try await self.keypair(named: name)
+            try Self.checkFingerprint(existing, expected: local)
+            return existing
+        }
         try Self.checkFingerprint(created, expected: local)
         return created
     }
