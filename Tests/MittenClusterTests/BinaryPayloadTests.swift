@@ -58,15 +58,17 @@ import Testing
         #expect(onlyZstd.resolved(vmHasZstd: true).localPath == "/c.zst")
     }
 
-    /// A relayed file is fetched only by a VM that can fetch; otherwise it is uploaded.
-    @Test func aRelayIsUsedOnlyWhenTheVMCanFetch() {
-        var file = UploadFile(remotePath: "/usr/local/bin/mitten", localPath: "/bin/true", mode: 0o755, packedCopies: [.init(path: "/c.zst", packing: .zstd)])
-        file.relay = .init(url: "http://127.0.0.1:1/mitten", token: "t", sha256: String(repeating: "0", count: 64))
-        let fetched = file.resolved(vmHasZstd: true, vmCanFetch: true)
-        #expect(fetched.relay != nil && fetched.packing == nil)
-        #expect(BootstrapScript(files: [fetched], root: "/r", sudo: false).staged.isEmpty)
-        let uploaded = file.resolved(vmHasZstd: true, vmCanFetch: false)
+    /// A worker fetches a relayed binary with one command that also carries the small
+    /// files; over SSH (the fallback) the relay does not apply and the copy goes.
+    @Test func aRelayedBinaryIsFetchedByOneCommandElseUploaded() {
+        var binary = UploadFile(remotePath: "/usr/local/bin/mitten", localPath: "/bin/true", mode: 0o755, packedCopies: [.init(path: "/c.zst", packing: .zstd)])
+        binary.relay = .init(url: "http://127.0.0.1:1/mitten", token: "t", sha256: String(repeating: "0", count: 64))
+        let control = UploadFile(remotePath: "/etc/mitten/control", contents: Array("10.0.0.5:7647\n".utf8), mode: 0o600)
+        #expect(BootstrapScript.fetching([binary, control], start: "true") != nil)
+        #expect(BootstrapScript.fetching([control], start: "true") == nil, "nothing to fetch")
+        let big = UploadFile(remotePath: "/opt/data", localPath: "/bin/true", mode: 0o644)
+        #expect(BootstrapScript.fetching([binary, big], start: "true") == nil, "a local file needs SFTP")
+        let uploaded = binary.resolved(vmHasZstd: true)
         #expect(uploaded.relay == nil && uploaded.localPath == "/c.zst")
-        #expect(BootstrapScript(files: [uploaded], root: "/r", sudo: false).staged.count == 1)
     }
 }

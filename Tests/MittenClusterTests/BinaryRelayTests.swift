@@ -44,33 +44,43 @@ import Testing
         }
     }
 
-    /// The bootstrap script fetches, checks the SHA-256 and places the file; a wrong
-    /// SHA-256 or token ends with the status that makes the bootstrap upload it instead,
-    /// and leaves nothing in place.
-    @Test func theBootstrapScriptFetchesAndChecks() async throws {
+    /// A worker's one-command bootstrap fetches the binary, checks its SHA-256, writes the
+    /// small files and places everything; a wrong SHA-256 or token, or a VM without curl
+    /// and wget, ends with the status that makes the bootstrap upload instead, and leaves
+    /// nothing in place.
+    @Test func theFetchingBootstrapFetchesChecksAndPlaces() async throws {
         try await withRelay { (url: String, file: String, directory: String) async throws in
             let sha256 = try BinaryPayload.sha256(of: file)
             let token = BinaryRelay.token(secret: Self.secret)
-            let cases: [(String, String, Int32)] = [
-                ("good", sha256, 0),
-                ("wrong-sum", String(repeating: "a", count: 64), BootstrapScript.relayFailed),
-                ("wrong-token", sha256, BootstrapScript.relayFailed),
+            let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
+            let cases: [(String, String, String, Int32)] = [
+                ("good", sha256, path, 0),
+                ("wrong-sum", String(repeating: "a", count: 64), path, BootstrapScript.relayFailed),
+                ("wrong-token", sha256, path, BootstrapScript.relayFailed),
+                ("no-fetch-tool", sha256, directory + "/empty-bin", BootstrapScript.relayFailed),
             ]
-            for (name, expectedSum, expectedStatus) in cases {
+            for (name, expectedSum, searchPath, expectedStatus) in cases {
                 let root = directory + "/vm-" + name
-                try FileManager.default.createDirectory(atPath: root + "/usr/local/bin", withIntermediateDirectories: true)
-                var upload = UploadFile(remotePath: "/usr/local/bin/mitten", localPath: "/nonexistent", mode: 0o755)
-                upload.relay = .init(url: url, token: name == "wrong-token" ? "nope" : token, sha256: expectedSum)
-                let script = BootstrapScript(files: [upload.resolved(vmHasZstd: false, vmCanFetch: true)], root: root, sudo: false)
-                let run = try await offThePool { try Program.runBlocking("/bin/sh", ["-c", script.script(checksums: "", start: "true")]) }
+                try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+                var binary = UploadFile(remotePath: "/usr/local/bin/mitten", localPath: "/nonexistent", mode: 0o755)
+                binary.relay = .init(url: url, token: name == "wrong-token" ? "nope" : token, sha256: expectedSum)
+                let control = UploadFile(remotePath: "/etc/mitten/control", contents: Array("127.0.0.1:7647\n".utf8), mode: 0o600)
+                let script = try #require(BootstrapScript.fetching([binary, control], start: "touch \"$r/started\""))
+                let run = try await offThePool {
+                    try Program.runBlocking("/bin/sh", ["-c", script], environment: ["PATH": searchPath, "MITTEN_ROOT": root])
+                }
                 #expect(run.status == expectedStatus, "\(name): \(run.error)")
                 let placed = root + "/usr/local/bin/mitten"
                 if expectedStatus == 0 {
                     #expect(try Data(contentsOf: URL(fileURLWithPath: placed)) == Data(contentsOf: URL(fileURLWithPath: file)))
                     #expect(try FileManager.default.attributesOfItem(atPath: placed)[.posixPermissions] as? Int == 0o755)
+                    #expect(try String(contentsOfFile: root + "/etc/mitten/control", encoding: .utf8) == "127.0.0.1:7647\n")
+                    #expect(try FileManager.default.attributesOfItem(atPath: root + "/etc/mitten/control")[.posixPermissions] as? Int == 0o600)
+                    #expect(FileManager.default.fileExists(atPath: root + "/started"))
                 } else {
                     #expect(!FileManager.default.fileExists(atPath: placed), "\(name)")
                     #expect(!FileManager.default.fileExists(atPath: placed + ".mitten-partial"), "\(name)")
+                    #expect(!FileManager.default.fileExists(atPath: root + "/started"), "\(name)")
                 }
             }
         }

@@ -60,7 +60,7 @@ public struct UploadFile: Sendable, Hashable {
     /// the VM can unpack instead (gzip always; zstd when the VM has it).
     public var packedCopies: [PackedCopy] = []
     /// Where the VM can fetch this file itself (Control's binary relay) instead of
-    /// receiving it over SSH; used when the VM has `curl` or `wget`.
+    /// receiving it over SSH (``BootstrapScript/fetching(_:start:)``).
     public var relay: Relay?
 
     /// A file a VM fetches over HTTP inside the cloud, checked against its SHA-256.
@@ -85,15 +85,10 @@ public struct UploadFile: Sendable, Hashable {
         public init(path: String, packing: Packing) { self.path = path; self.packing = packing }
     }
 
-    /// This file as it goes to a VM that has `zstd` or not, and a fetch tool or not:
-    /// fetched from its relay when it has one and the VM can fetch, else the first packed
-    /// copy the VM can unpack, else the file as it is.
-    public func resolved(vmHasZstd: Bool, vmCanFetch: Bool = false) -> UploadFile {
+    /// This file as it goes over SSH to a VM that has `zstd` or not: the first packed
+    /// copy the VM can unpack, else the file as it is (a relay does not apply).
+    public func resolved(vmHasZstd: Bool) -> UploadFile {
         var file = self
-        if relay != nil, vmCanFetch {
-            file.packedCopies = []
-            return file
-        }
         file.relay = nil
         guard let copy = packedCopies.first(where: { $0.packing == .gzip || vmHasZstd }) else { return file }
         file.localPath = copy.path

@@ -33,6 +33,18 @@ public struct MittenSSHBootstrapper: NodeBootstrapper {
                 authentication: .agentThenPrivateKeyFile(path: privateKeyPath)
             )
             return try await SSHSession.withSession(configuration, logger: logger) { session in
+                // A worker that fetches the binary from Control's relay: one command does
+                // it all. If the VM cannot fetch, or the fetch fails, the upload follows.
+                if let fetching = BootstrapScript.fetching(files, start: command) {
+                    let result = try await session.run(fetching, timeout: .seconds(120))
+                    if result.succeeded { return .relayed }
+                    guard result.exitStatus == BootstrapScript.relayFailed else {
+                        try check(result, node: node, what: "install and start mitten")
+                        return .relayed
+                    }
+                    logger.warning("\(node) could not fetch mitten from Control's relay; sending it over SSH",
+                                   metadata: ["mitten.detail": "\((result.errorText + result.outputText).trimmingCharacters(in: .whitespacesAndNewlines).suffix(300))"])
+                }
                 // Three steps, whatever the number of files: one command learns the root
                 // prefix, the user id and whether zstd is there (and makes the directories
                 // when it can write them), one SFTP session writes every file under a
@@ -42,27 +54,17 @@ public struct MittenSSHBootstrapper: NodeBootstrapper {
                 let directories = Set(files.map { ($0.remotePath as NSString).deletingLastPathComponent }).sorted()
                 let made = directories.map { #""$r""# + ShellQuoting.quote($0) }.joined(separator: " ")
                 let probe = try await session.run(#"r="${MITTEN_ROOT:-${MITTEN_SERVER_ROOT:-}}"; u="$(id -u)"; if [ -n "$r" ] || [ "$u" = 0 ]; then mkdir -p "#
-                    + made + #"; fi; z=; if command -v zstd >/dev/null 2>&1; then z=zstd; fi; f=; if command -v curl >/dev/null 2>&1 || command -v wget >/dev/null 2>&1; then f=fetch; fi; printf '%s\n%s\n%s\n%s' "$r" "$u" "$z" "$f""#)
+                    + made + #"; fi; z=; if command -v zstd >/dev/null 2>&1; then z=zstd; fi; printf '%s\n%s\n%s' "$r" "$u" "$z""#)
                 try check(probe, node: node, what: "create \(directories.joined(separator: ", "))")
                 let lines = probe.outputText.split(separator: "\n", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-                let known = lines.count == 4
+                let known = lines.count == 3
                 let root = known ? lines[0] : "", whoami = known ? lines[1] : ""
-                let (zstd, canFetch) = (known && lines[2] == "zstd", known && lines[3] == "fetch")
-                func install(fetching: Bool) async throws -> SSHCommandResult {
-                    let plan = BootstrapScript(files: files.map { $0.resolved(vmHasZstd: zstd, vmCanFetch: fetching) }, root: root, sudo: root.isEmpty && whoami != "0")
-                    let staged = try await session.stage(plan.staged)
-                    return try await session.run(plan.script(checksums: SSHUploadResult.checksumLines(staged), start: command), timeout: .seconds(120))
-                }
-                var relayed = canFetch && files.contains { $0.relay != nil }
-                var result = try await install(fetching: relayed)
-                if relayed, result.exitStatus == BootstrapScript.relayFailed {
-                    relayed = false
-                    logger.warning("\(node) could not fetch mitten from Control's relay; sending it over SSH",
-                                   metadata: ["mitten.detail": "\((result.errorText + result.outputText).trimmingCharacters(in: .whitespacesAndNewlines).suffix(300))"])
-                    result = try await install(fetching: false)
-                }
+                let zstd = known && lines[2] == "zstd"
+                let plan = BootstrapScript(files: files.map { $0.resolved(vmHasZstd: zstd) }, root: root, sudo: root.isEmpty && whoami != "0")
+                let staged = try await session.stage(plan.staged)
+                let result = try await session.run(plan.script(checksums: SSHUploadResult.checksumLines(staged), start: command), timeout: .seconds(120))
                 try check(result, node: node, what: "install and start mitten")
-                return relayed ? .relayed : .uploaded
+                return .uploaded
             }
         } catch let error as MittenSSHError where error.code == .hostKeyMismatch {
             throw ClusterError(
