@@ -143,10 +143,14 @@ struct CloudFixture: Sendable {
             if left.isEmpty { break }
             try await Task.sleep(for: .milliseconds(100))
         }
+        let described = left.map { pid in
+            let arguments = (try? Data(contentsOf: URL(fileURLWithPath: "/proc/\(pid)/cmdline"))) ?? Data()
+            return "\(pid): " + String(decoding: arguments.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+        }
         for pid in left { kill(pid, SIGKILL) }
         try? FileManager.default.removeItem(atPath: directory)
         if let failure { throw failure }
-        #expect(left.isEmpty, "no process of the cloud or its servers is left")
+        #expect(left.isEmpty, "no process of the cloud or its servers is left: \(described)")
     }
 
     func mitten(_ arguments: [String]) async throws -> ProgramResult {

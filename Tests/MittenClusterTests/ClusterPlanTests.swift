@@ -38,7 +38,7 @@ import Testing
     @Test func afterUpNothingIsLeftToDo() throws {
         let groups = [
             CloudState.SecurityGroup(id: "g1", name: "ssh", rules: [.init(protocol: "tcp", portMin: 22, portMax: 22, remoteIPPrefix: "0.0.0.0/0", remoteGroupID: nil)]),
-            CloudState.SecurityGroup(id: "g2", name: "mitten-checksums", rules: [.init(protocol: "tcp", portMin: 7647, portMax: 7647, remoteIPPrefix: nil, remoteGroupID: "g2")]),
+            CloudState.SecurityGroup(id: "g2", name: "mitten-checksums", rules: [.init(protocol: "tcp", portMin: 1, portMax: 65535, remoteIPPrefix: nil, remoteGroupID: "g2")]),
         ]
         let servers = ["Control-1", "Lister-1", "Checksummer-1", "Checksummer-2", "Checksummer-3"].map { Self.server($0) }
         let plan = try plan(
@@ -51,6 +51,18 @@ import Testing
         #expect(plan.report.hasPrefix("create: nothing"))
         #expect(plan.report.contains("  = server Checksummer-3 (ACTIVE)"))
         #expect(plan.report.contains("  = rule tcp 1-65535 from members in security group mitten-checksums"))
+    }
+
+    /// A cluster whose group opened only Control's port to members (mitten before the
+    /// services' ephemeral ports were covered) gets the every-port rule added, nothing else.
+    @Test func anOlderMembersRuleIsWidened() throws {
+        let groups = [
+            CloudState.SecurityGroup(id: "g1", name: "ssh", rules: [.init(protocol: "tcp", portMin: 22, portMax: 22, remoteIPPrefix: "0.0.0.0/0", remoteGroupID: nil)]),
+            CloudState.SecurityGroup(id: "g2", name: "mitten-checksums", rules: [.init(protocol: "tcp", portMin: 7647, portMax: 7647, remoteIPPrefix: nil, remoteGroupID: "g2")]),
+        ]
+        let servers = ["Control-1", "Lister-1", "Checksummer-1", "Checksummer-2", "Checksummer-3"].map { Self.server($0) }
+        let plan = try plan(servers: servers, keypairs: [.init(name: "mitten-checksums", fingerprint: Fixtures.userKey.publicKey.md5Fingerprint)], groups: groups)
+        #expect(plan.actions.map { "\($0)" } == ["add rule tcp 1-65535 from members to security group mitten-checksums"])
     }
 
     /// (existing servers, expected boots): the original's rule is to count what runs and

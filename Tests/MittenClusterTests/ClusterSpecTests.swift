@@ -64,7 +64,7 @@ import Testing
         ("{kind: Queue, name: files}", "{kind: Queue}", "mitten.yaml:21: `tasks[0].services[0].name`: missing; expected the service's name"),
         ("image:\n", "imag:\n", "mitten.yaml:3: `imag`: unknown key; expected one of:"),
         ("network: private", "network: [a, b]", "mitten.yaml:6: `network`: expected a text value, found a list"),
-        ("cluster:\n", "control_port: 99999\ncluster:\n", "mitten.yaml:13: `control_port`: expected a whole number from 1 to 65535, found 99999"),
+        ("cluster:\n", "control_port: 99999\ncluster:\n", "mitten.yaml:13: `control_port`: expected a whole number from 1 to 65534, found 99999"),
         ("name: checksums", "name: [checksums", "mitten.yaml: not valid YAML: line"),
     ])
     func invalidFilesSayWhereAndWhat(_ original: String, _ replacement: String, _ expected: String) {
