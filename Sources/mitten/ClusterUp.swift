@@ -51,7 +51,10 @@ extension MittenCommand.Cluster {
             let workspace = ClusterWorkspace(cluster: spec.name)
             let binary = configuration.binaryPath
             // Made while `up` talks to the cloud; the first bootstrap waits for it.
-            configuration.binaryPayload = Task { try await BinaryPayload.prepare(binary: binary, cacheDirectory: workspace.cacheDirectory) }
+            let payload = Task { try await BinaryPayload.prepare(binary: binary, cacheDirectory: workspace.cacheDirectory) }
+            configuration.binaryPayload = payload
+            // An `up` that ends before its payload is made stops the compressors with it.
+            defer { payload.cancel() }
             let secretPath = workspace.directory + "/secret"
             _ = try workspace.secret()
             guard let secret = try ClusterSecret.load(path: secretPath) else { throw ValidationError("cannot read \(secretPath)") }

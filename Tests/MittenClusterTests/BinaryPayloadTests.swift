@@ -49,6 +49,42 @@ import Testing
         }
     }
 
+    /// An `up` that ends before its payload is made cancels it, and that stops the
+    /// compressors (they would otherwise outlive `up`, chewing on a large binary).
+    @Test func cancellingThePayloadStopsTheCompressors() async throws {
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let binary = directory + "/mitten"
+        // 64 MiB of incompressible bytes: zstd -9 needs seconds for it, at low priority.
+        let random = try #require(FileHandle(forReadingAtPath: "/dev/urandom"))
+        try random.readData(ofLength: 64 << 20).write(to: URL(fileURLWithPath: binary))
+        try random.close()
+        func compressors() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []).compactMap { name in
+                guard Int32(name) != nil, let data = FileManager.default.contents(atPath: "/proc/\(name)/cmdline") else { return nil }
+                let line = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+                return line.contains(directory) && (line.contains("zstd") || line.contains("gzip")) ? line : nil
+            }
+        }
+        let payload = Task { try await BinaryPayload.prepare(binary: binary, cacheDirectory: directory + "/cache") }
+        var seen = false
+        for _ in 0..<500 where !seen {
+            seen = !compressors().isEmpty
+            if !seen { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(seen, "a compressor started")
+        payload.cancel()
+        _ = await payload.result
+        var left = compressors()
+        for _ in 0..<200 where !left.isEmpty {
+            try await Task.sleep(for: .milliseconds(25))
+            left = compressors()
+        }
+        #expect(left.isEmpty, "\(left)")
+        let cached = (try? FileManager.default.contentsOfDirectory(atPath: directory + "/cache")) ?? []
+        #expect(!cached.contains { $0.hasPrefix("mitten-") }, "no payload was finished: \(cached)")
+    }
+
     /// Without packed copies the file goes as it is.
     @Test func withoutCopiesTheFileGoesAsItIs() {
         let file = UploadFile(remotePath: "/usr/local/bin/mitten", localPath: "/bin/true", mode: 0o755)

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import MittenProcess
+import MittenRuntime
 
 /// The mitten binary as `up` sends it to every VM: without debug info and symbol table
 /// (`strip --strip-all`: a VM has no `swift-backtrace` to symbolicate with, and the
@@ -49,7 +50,7 @@ public enum BinaryPayload {
         let hash = try await withThrowingTaskGroup(of: String?.self) { group in
             group.addTask { try await offThePool { try sha256(of: source) } }
             for copy in copies {
-                group.addTask { try await offThePool { try compress(source, into: copy, binary: binary, cacheDirectory: cacheDirectory); return nil } }
+                group.addTask { try await compress(source, into: copy, binary: binary, cacheDirectory: cacheDirectory); return nil }
             }
             var hash = ""
             for try await result in group { if let result { hash = result } }
@@ -71,21 +72,28 @@ public enum BinaryPayload {
     }
 
     /// Compresses `source` into `copy.path` (through a temporary name), then drops the
-    /// payloads of other builds.
-    private static func compress(_ source: String, into copy: UploadFile.PackedCopy, binary: String, cacheDirectory: String) throws {
+    /// payloads of other builds. Cancelling the task kills the compressor: an `up` that
+    /// ends (fails, or is interrupted) before its payload is made leaves none running.
+    private static func compress(_ source: String, into copy: UploadFile.PackedCopy, binary: String, cacheDirectory: String) async throws {
         let manager = FileManager.default
         let suffix = copy.packing.suffix
         let work = cacheDirectory + "/.payload-\(getpid())\(suffix)"
-        defer { try? manager.removeItem(atPath: work) }
+        let errors = work + ".stderr"
+        defer { try? manager.removeItem(atPath: work); try? manager.removeItem(atPath: errors) }
         let compressor = tool(copy.packing == .zstd ? "zstd" : "gzip") ?? copy.packing.rawValue
         // Made once per build, unpacked once per VM: zstd level 9 with a 128 MiB window
         // (what `zstd -d` accepts without flags) takes ~3 s for a 122 MB binary and saves
         // 11% of every VM's transfer against level 3; gzip stays at its fastest.
         // At low priority: it runs while `up` talks to the cloud, which must not wait for it.
-        let command = copy.packing == .zstd ? #"exec nice -n 10 "$0" -q -9 --long=27 -T0 -c "$1" > "$2""# : #"exec nice -n 10 "$0" -1 -c "$1" > "$2""#
-        let packed = try Program.runBlocking("/bin/sh", ["-c", command, compressor, source, work])
-        guard packed.status == 0 else {
-            throw ClusterError(.unreadableFile, "cannot compress \(binary) for upload with \(compressor): \(packed.error)")
+        let command = copy.packing == .zstd ? #"exec nice -n 10 "$0" -q -9 --long=27 -T0 -c "$1" > "$2" 2> "$3""# : #"exec nice -n 10 "$0" -1 -c "$1" > "$2" 2> "$3""#
+        let child = try ChildProcess.spawn(executable: "/bin/sh", arguments: ["-c", command, compressor, source, work, errors],
+                                           environment: ProcessInfo.processInfo.environment)
+        // `sh` and `nice` exec the compressor: the pid is the compressor's.
+        let exit = await withTaskCancellationHandler { await child.exitStatus } onCancel: { child.send(SIGKILL) }
+        try Task.checkCancellation()
+        guard exit == .exited(0) else {
+            let message = (try? String(contentsOfFile: errors, encoding: .utf8)) ?? ""
+            throw ClusterError(.unreadableFile, "cannot compress \(binary) for upload with \(compressor) (\(exit)): \(message)")
         }
         // Payloads and hashes of other builds are of no further use.
         let build = (copy.path as NSString).lastPathComponent.prefix { $0 != "." }
