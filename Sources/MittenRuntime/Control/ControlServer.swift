@@ -73,7 +73,12 @@ public struct ControlServer: Sendable {
             .init(service: server), .init(service: launcherService), .init(service: sweeper), .init(service: selfRegistration),
         ]
         if let relay {
-            services.append(.init(service: try await BinaryRelay.bind(host: relay.host, port: relay.port, file: launch.executable, secret: secret, logger: logger)))
+            // Without the relay Control still works: workers then get the binary over SSH.
+            do {
+                services.append(.init(service: try await BinaryRelay.bind(host: relay.host, port: relay.port, file: launch.executable, secret: secret, logger: logger)))
+            } catch {
+                logger.error("no binary relay: workers will get mitten over SSH instead", metadata: ["mitten.error": "\(error)"])
+            }
         }
         if let metrics {
             services.append(.init(service: try await MetricsEndpoint.forControl(at: metrics, control: bound, secret: secret, logger: logger)))
