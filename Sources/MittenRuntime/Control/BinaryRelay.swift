@@ -5,7 +5,6 @@ import Glibc
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 import ServiceLifecycle
 
 /// Control's binary relay: hands the mitten binary Control runs to the cluster's other
@@ -23,14 +22,11 @@ public final class BinaryRelay: Service, Sendable {
     public static let path = "/mitten"
     /// The relay's port on a cluster's Control VM: the one after Control's RPC port.
     public static func port(besideControl controlPort: Int) -> Int { controlPort + 1 }
+    private let listener: HTTPListener
     /// The address actually bound (the real port when asked for port 0).
-    public let address: WireAddress
-    private let channel: any Channel
+    public var address: WireAddress { listener.address }
 
-    private init(address: WireAddress, channel: any Channel) {
-        self.address = address
-        self.channel = channel
-    }
+    private init(listener: HTTPListener) { self.listener = listener }
 
     /// The bearer token for a cluster: hex HMAC-SHA256 of "mitten-binary-relay" keyed
     /// with the cluster secret. It opens nothing but the binary.
@@ -43,38 +39,16 @@ public final class BinaryRelay: Service, Sendable {
     /// Binds `host:port` and serves `file` (normally the running executable).
     public static func bind(host: String, port: Int, file: String, secret: ClusterSecret, logger: Logger) async throws -> BinaryRelay {
         let expected = "Bearer " + token(secret: secret)
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 256)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
-                    channel.pipeline.addHandler(RelayHandler(file: file, expectedAuthorization: expected, logger: logger))
-                }
-            }
-        let channel: any Channel
-        do {
-            channel = try await bootstrap.bind(host: host, port: port).get()
-        } catch {
-            throw RuntimeError(.connectFailed, "cannot serve the binary relay on \(host):\(port): \(error); is another mitten Control running there?")
-        }
-        let bound = WireAddress(host: host, port: channel.localAddress?.port ?? port)
-        logger.info("binary relay listening", metadata: ["mitten.address": "\(bound)", "mitten.file": "\(file)"])
-        return BinaryRelay(address: bound, channel: channel)
+        return BinaryRelay(listener: try await HTTPListener.bind(
+            host: host, port: port, name: "binary relay", advice: "is another mitten Control running there?", logger: logger
+        ) { RelayHandler(file: file, expectedAuthorization: expected, logger: logger) })
     }
 
     /// Waits until graceful shutdown (or ``close()``), then stops listening.
-    public func run() async throws {
-        try await withGracefulShutdownHandler {
-            try await channel.closeFuture.get()
-        } onGracefulShutdown: {
-            self.channel.close(promise: nil)
-        }
-    }
+    public func run() async throws { try await listener.run() }
 
     /// Stops listening.
-    public func close() async {
-        try? await channel.close()
-    }
+    public func close() async { await listener.close() }
 }
 
 /// Answers one request per connection.
@@ -97,14 +71,14 @@ private final class RelayHandler: ChannelInboundHandler, Sendable {
         let channel = context.channel
         let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
         guard path == BinaryRelay.path else {
-            return Self.respond(channel, status: .notFound, text: "not found: the binary is at GET \(BinaryRelay.path)\n")
+            return HTTPListener.respond(channel, status: .notFound, body: "not found: the binary is at GET \(BinaryRelay.path)\n")
         }
         guard head.method == .GET || head.method == .HEAD else {
-            return Self.respond(channel, status: .methodNotAllowed, text: "only GET and HEAD\n")
+            return HTTPListener.respond(channel, status: .methodNotAllowed, body: "only GET and HEAD\n")
         }
         guard Self.constantTimeEqual(head.headers.first(name: "Authorization") ?? "", expectedAuthorization) else {
             logger.warning("binary relay refused a request without the cluster's token", metadata: ["mitten.peer": "\(channel.remoteAddress.map { "\($0)" } ?? "?")"])
-            return Self.respond(channel, status: .unauthorized, text: "the binary relay needs the cluster's token (Authorization: Bearer ...)\n")
+            return HTTPListener.respond(channel, status: .unauthorized, body: "the binary relay needs the cluster's token (Authorization: Bearer ...)\n")
         }
         let handle: NIOFileHandle, size: Int64
         do {
@@ -112,7 +86,7 @@ private final class RelayHandler: ChannelInboundHandler, Sendable {
             size = try FileSystem.size(of: handle)
         } catch {
             logger.error("binary relay cannot read its file", metadata: ["mitten.file": "\(file)", "mitten.error": "\(error)"])
-            return Self.respond(channel, status: .internalServerError, text: "cannot read the binary on Control: \(error)\n")
+            return HTTPListener.respond(channel, status: .internalServerError, body: "cannot read the binary on Control: \(error)\n")
         }
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/octet-stream")
@@ -126,16 +100,6 @@ private final class RelayHandler: ChannelInboundHandler, Sendable {
             try? handle.close()
             channel.close(promise: nil)
         }
-    }
-
-    private static func respond(_ channel: any Channel, status: HTTPResponseStatus, text: String) {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "text/plain; charset=utf-8")
-        headers.add(name: "Content-Length", value: String(text.utf8.count))
-        headers.add(name: "Connection", value: "close")
-        channel.write(HTTPServerResponsePart.head(HTTPResponseHead(version: .http1_1, status: status, headers: headers)), promise: nil)
-        channel.write(HTTPServerResponsePart.body(.byteBuffer(channel.allocator.buffer(string: text))), promise: nil)
-        channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in channel.close(promise: nil) }
     }
 
     private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {

@@ -1,56 +1,30 @@
 import Logging
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 import ServiceLifecycle
 
 /// A tiny HTTP/1.1 server for Prometheus scrapes: `GET /metrics` answers with the text
 /// `collect` returns (`text/plain; version=0.0.4`), anything else 404; one request per
 /// connection. Opt-in and bound to loopback by default. Runs until graceful shutdown.
 public final class MetricsEndpoint: Service, Sendable {
+    private let listener: HTTPListener
     /// The address actually bound (the real port when asked for port 0).
-    public let address: WireAddress
-    private let channel: any Channel
+    public var address: WireAddress { listener.address }
 
-    private init(address: WireAddress, channel: any Channel) {
-        self.address = address
-        self.channel = channel
-    }
+    private init(listener: HTTPListener) { self.listener = listener }
 
     /// Binds `host:port` and starts answering scrapes with `collect()`.
     public static func bind(host: String = "127.0.0.1", port: Int, collect: @escaping @Sendable () async -> String, logger: Logger) async throws -> MetricsEndpoint {
-        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .serverChannelOption(.backlog, value: 64)
-            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-            .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline(withErrorHandling: true).flatMap {
-                    channel.pipeline.addHandler(ScrapeHandler(collect: collect))
-                }
-            }
-        let channel: any Channel
-        do {
-            channel = try await bootstrap.bind(host: host, port: port).get()
-        } catch {
-            throw RuntimeError(.connectFailed, "cannot serve metrics on \(host):\(port): \(error); choose another --metrics-port")
-        }
-        let bound = WireAddress(host: host, port: channel.localAddress?.port ?? port)
-        logger.info("metrics endpoint listening", metadata: ["mitten.address": "\(bound)"])
-        return MetricsEndpoint(address: bound, channel: channel)
+        MetricsEndpoint(listener: try await HTTPListener.bind(
+            host: host, port: port, name: "metrics endpoint", advice: "choose another --metrics-port", logger: logger
+        ) { ScrapeHandler(collect: collect) })
     }
 
     /// Waits until graceful shutdown (or ``close()``), then stops listening.
-    public func run() async throws {
-        try await withGracefulShutdownHandler {
-            try await channel.closeFuture.get()
-        } onGracefulShutdown: {
-            self.channel.close(promise: nil)
-        }
-    }
+    public func run() async throws { try await listener.run() }
 
     /// Stops listening.
-    public func close() async {
-        try? await channel.close()
-    }
+    public func close() async { await listener.close() }
 }
 
 /// Answers one request per connection.
@@ -68,26 +42,12 @@ private final class ScrapeHandler: ChannelInboundHandler, Sendable {
         guard case .head(let head) = unwrapInboundIn(data) else { return }
         let channel = context.channel
         guard head.method == .GET, head.uri == "/metrics" || head.uri.hasPrefix("/metrics?") else {
-            return Self.respond(channel, status: .notFound, body: "not found: scrape GET /metrics\n")
+            return HTTPListener.respond(channel, status: .notFound, body: "not found: scrape GET /metrics\n")
         }
         let collect = self.collect
         Task {
             let text = await collect()
-            Self.respond(channel, status: .ok, body: text)
-        }
-    }
-
-    private static func respond(_ channel: any Channel, status: HTTPResponseStatus, body: String) {
-        var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: status == .ok ? "text/plain; version=0.0.4; charset=utf-8" : "text/plain; charset=utf-8")
-        headers.add(name: "Content-Length", value: String(body.utf8.count))
-        headers.add(name: "Connection", value: "close")
-        let head = HTTPResponseHead(version: .http1_1, status: status, headers: headers)
-        let buffer = channel.allocator.buffer(string: body)
-        channel.eventLoop.execute {
-            channel.write(HTTPServerResponsePart.head(head), promise: nil)
-            channel.write(HTTPServerResponsePart.body(.byteBuffer(buffer)), promise: nil)
-            channel.writeAndFlush(HTTPServerResponsePart.end(nil)).whenComplete { _ in channel.close(promise: nil) }
+            HTTPListener.respond(channel, status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: text)
         }
     }
 }
