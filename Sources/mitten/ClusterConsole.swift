@@ -25,7 +25,7 @@ extension MittenCommand.Cluster {
             }
             let workspace = ClusterWorkspace(cluster: spec.name)
             var environment = ProcessInfo.processInfo.environment
-            environment["MITTEN_SECRET_FILE"] = workspace.directory + "/secret"
+            environment["MITTEN_SECRET_FILE"] = workspace.secretFile
             let arguments = ["console", "--control", "\(host):\(spec.controlPort)"] + consoleArguments
             let child = try ChildProcess.spawn(executable: ChildProcess.currentExecutable, arguments: arguments, environment: environment)
             // The console owns the terminal until it exits; Ctrl-C reaches it directly.

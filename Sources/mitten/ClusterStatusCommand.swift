@@ -35,7 +35,7 @@ extension MittenCommand.Cluster {
         /// Control does not answer within a few seconds.
         static func registeredByAddress(control: String, cluster: String) async -> [String: [String]]? {
             guard let address = WireAddress(control),
-                  let secret = try? ClusterSecret.load(path: ClusterWorkspace(cluster: cluster).directory + "/secret") else { return nil }
+                  let secret = try? ClusterSecret.load(path: ClusterWorkspace(cluster: cluster).secretFile) else { return nil }
             var logger = Logger(label: "mitten.cluster.status")
             logger.logLevel = .critical
             let client = WireClient(address: address, secret: secret, policy: .never, logger: logger)

@@ -55,9 +55,7 @@ extension MittenCommand.Cluster {
             configuration.binaryPayload = payload
             // An `up` that ends before its payload is made stops the compressors with it.
             defer { payload.cancel() }
-            let secretPath = workspace.directory + "/secret"
-            _ = try workspace.secret()
-            guard let secret = try ClusterSecret.load(path: secretPath) else { throw ValidationError("cannot read \(secretPath)") }
+            let secret = try workspace.clusterSecret()
             let target = waitFor
             let watch = RegistrationWatch(secret: secret, clock: ContinuousClock(), logger: logger)
             var waiter: Provisioner<ContinuousClock>.RegistrationWaiter?

@@ -35,17 +35,19 @@ import Testing
         #expect(plan.report.contains("leave alone: nothing"))
     }
 
-    @Test func afterUpNothingIsLeftToDo() throws {
+    /// The example cluster as `up` leaves it: every VM, the keypair, and its security
+    /// groups, the members rule opening `membersPorts`.
+    func planAfterUp(membersPorts: ClosedRange<Int> = 1...65535) throws -> ClusterPlan {
         let groups = [
             CloudState.SecurityGroup(id: "g1", name: "ssh", rules: [.init(protocol: "tcp", portMin: 22, portMax: 22, remoteIPPrefix: "0.0.0.0/0", remoteGroupID: nil)]),
-            CloudState.SecurityGroup(id: "g2", name: "mitten-checksums", rules: [.init(protocol: "tcp", portMin: 1, portMax: 65535, remoteIPPrefix: nil, remoteGroupID: "g2")]),
+            CloudState.SecurityGroup(id: "g2", name: "mitten-checksums", rules: [.init(protocol: "tcp", portMin: membersPorts.lowerBound, portMax: membersPorts.upperBound, remoteIPPrefix: nil, remoteGroupID: "g2")]),
         ]
         let servers = ["Control-1", "Lister-1", "Checksummer-1", "Checksummer-2", "Checksummer-3"].map { Self.server($0) }
-        let plan = try plan(
-            servers: servers,
-            keypairs: [.init(name: "mitten-checksums", fingerprint: Fixtures.userKey.publicKey.md5Fingerprint)],
-            groups: groups
-        )
+        return try plan(servers: servers, keypairs: [.init(name: "mitten-checksums", fingerprint: Fixtures.userKey.publicKey.md5Fingerprint)], groups: groups)
+    }
+
+    @Test func afterUpNothingIsLeftToDo() throws {
+        let plan = try planAfterUp()
         #expect(plan.isEmpty, "\(plan.report)")
         #expect(plan.existingServers.count == 5)
         #expect(plan.report.hasPrefix("create: nothing"))
@@ -56,12 +58,7 @@ import Testing
     /// A cluster whose group opened only Control's port to members (mitten before the
     /// services' ephemeral ports were covered) gets the every-port rule added, nothing else.
     @Test func anOlderMembersRuleIsWidened() throws {
-        let groups = [
-            CloudState.SecurityGroup(id: "g1", name: "ssh", rules: [.init(protocol: "tcp", portMin: 22, portMax: 22, remoteIPPrefix: "0.0.0.0/0", remoteGroupID: nil)]),
-            CloudState.SecurityGroup(id: "g2", name: "mitten-checksums", rules: [.init(protocol: "tcp", portMin: 7647, portMax: 7647, remoteIPPrefix: nil, remoteGroupID: "g2")]),
-        ]
-        let servers = ["Control-1", "Lister-1", "Checksummer-1", "Checksummer-2", "Checksummer-3"].map { Self.server($0) }
-        let plan = try plan(servers: servers, keypairs: [.init(name: "mitten-checksums", fingerprint: Fixtures.userKey.publicKey.md5Fingerprint)], groups: groups)
+        let plan = try planAfterUp(membersPorts: 7647...7647)
         #expect(plan.actions.map { "\($0)" } == ["add rule tcp 1-65535 from members to security group mitten-checksums"])
     }
 

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MittenRuntime
 
 /// The workstation's own record of a cluster: its secret and the SSH host key mitten
 /// generated for each VM, kept under `~/.mitten/clusters/NAME/` (or `$MITTEN_HOME`),
@@ -27,11 +28,24 @@ public struct ClusterWorkspace: Sendable {
     /// The file of OpenSSH known_hosts lines, one per VM, for `cluster ssh`.
     public var knownHostsFile: String { directory + "/known_hosts" }
 
+    /// The file holding the cluster secret (what `MITTEN_SECRET_FILE` names for a client).
+    public var secretFile: String { directory + "/secret" }
+
     /// The cluster secret, created (32 random bytes, hex) on first use.
     public func secret() throws -> String {
-        try readOrCreate(directory + "/secret") {
+        try readOrCreate(secretFile) {
             SymmetricKey(size: .bits256).withUnsafeBytes { bytes in bytes.map { String(format: "%02x", $0) }.joined() } + "\n"
         }.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    /// The cluster secret as the wire protocol and the binary relay use it, created on
+    /// first use.
+    public func clusterSecret() throws -> ClusterSecret {
+        _ = try secret()
+        guard let secret = try ClusterSecret.load(path: secretFile) else {
+            throw ClusterError(.unreadableFile, "cannot read the cluster secret \(secretFile)")
+        }
+        return secret
     }
 
     /// The host key of `node`, created on first use and kept so that a re-run of

@@ -39,8 +39,7 @@ public struct MittenSSHBootstrapper: NodeBootstrapper {
                     let result = try await session.run(fetching, timeout: .seconds(120))
                     if result.succeeded { return .relayed }
                     guard result.exitStatus == BootstrapScript.relayFailed else {
-                        try check(result, node: node, what: "install and start mitten")
-                        return .relayed
+                        throw failure(result, node: node, what: "install and start mitten")
                     }
                     logger.warning("\(node) could not fetch mitten from Control's relay; sending it over SSH",
                                    metadata: ["mitten.detail": "\((result.errorText + result.outputText).trimmingCharacters(in: .whitespacesAndNewlines).suffix(300))"])
@@ -79,9 +78,11 @@ public struct MittenSSHBootstrapper: NodeBootstrapper {
     }
 
     private func check(_ result: SSHCommandResult, node: String, what: String) throws {
-        guard result.succeeded else {
-            let output = (result.errorText + result.outputText).trimmingCharacters(in: .whitespacesAndNewlines)
-            throw ClusterError(.bootstrapFailure, "\(node): could not \(what) (exit \(result.exitStatus)): \(output.suffix(500))")
-        }
+        guard result.succeeded else { throw failure(result, node: node, what: what) }
+    }
+
+    private func failure(_ result: SSHCommandResult, node: String, what: String) -> ClusterError {
+        let output = (result.errorText + result.outputText).trimmingCharacters(in: .whitespacesAndNewlines)
+        return ClusterError(.bootstrapFailure, "\(node): could not \(what) (exit \(result.exitStatus)): \(output.suffix(500))")
     }
 }

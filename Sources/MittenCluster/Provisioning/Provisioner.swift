@@ -95,11 +95,8 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
             try await performConcurrently(otherActions)
             let rulesTask = Task { try await performConcurrently(ruleActions) }
             rules = rulesTask
-            guard let secret = ClusterSecret(hex: try workspace.secret()) else {
-                throw ClusterError(.unreadableFile, "\(workspace.directory)/secret does not hold a cluster secret (64 hex digits); delete it to make a new one")
-            }
             let context = BringUpContext(board: ControlAddressBoard(), ledger: ledger, bootstraps: Slots(limit: configuration.concurrency),
-                                         rules: rulesTask, relayToken: BinaryRelay.token(secret: secret))
+                                         rules: rulesTask, relayToken: BinaryRelay.token(secret: try workspace.clusterSecret()))
             let board = context.board
             let controlBoot = plan.boots.first(where: \.isControl)
             if controlBoot == nil {

@@ -13,12 +13,6 @@ public struct ClusterSecret: Sendable, CustomStringConvertible {
         self.bytes = bytes
     }
 
-    /// Decodes the secret file's text (hex digits); nil when it is not hex or too short.
-    public init?(hex: String) {
-        guard let bytes = Self.hexBytes(hex.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count >= 16 else { return nil }
-        self.bytes = bytes
-    }
-
     var key: SymmetricKey { SymmetricKey(data: bytes) }
 
     /// A fresh random 32-byte secret.
