@@ -38,6 +38,8 @@ let unixSignals = Target.Dependency.product(name: "UnixSignals", package: "swift
 let prometheus = Target.Dependency.product(name: "Prometheus", package: "swift-prometheus")
 let yams = Target.Dependency.product(name: "Yams", package: "Yams")
 let grdb = Target.Dependency.product(name: "GRDB", package: "GRDB.swift")
+// SQLite's C API as GRDB links it: the queue binds its multi-row statements directly.
+let grdbSQLite = Target.Dependency.product(name: "GRDBSQLite", package: "GRDB.swift")
 let hummingbird = Target.Dependency.product(name: "Hummingbird", package: "hummingbird")
 let mustache = Target.Dependency.product(name: "Mustache", package: "swift-mustache")
 
@@ -85,7 +87,7 @@ var targets: [Target] = [
     // It needs no cloud client, so it builds and starts without one.
     .target(
         name: "MittenRuntime",
-        dependencies: ["MittenProcess", nioCore, nioPosix, nioConcurrency, nioHTTP1, crypto, logging, metrics, serviceLifecycle, unixSignals, prometheus, yams, grdb],
+        dependencies: ["MittenProcess", nioCore, nioPosix, nioConcurrency, nioHTTP1, crypto, logging, metrics, serviceLifecycle, unixSignals, prometheus, yams, grdb, grdbSQLite],
         swiftSettings: swiftSettings
     ),
     // Cluster provisioning on OpenStack: the cluster file, plan, cloud-init rendering,

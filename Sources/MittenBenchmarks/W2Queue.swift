@@ -40,6 +40,7 @@ extension BenchCommand {
                 // Create the queue service first, so its start-up is not measured.
                 _ = try environment.runBench(["w2-worker", "stats"] + common)
                 let start = ContinuousClock.now
+                let startNanoseconds = monotonicNanoseconds()
                 var children = [try environment.spawnBench(["w2-worker", "produce"] + common)]
                 var outputs: [String] = []
                 for index in 0..<consumers {
@@ -51,16 +52,22 @@ extension BenchCommand {
                 for child in children {
                     if await child.exitStatus != .exited(0) { failures += 1 }
                 }
-                let seconds = (ContinuousClock.now - start) / .seconds(1)
+                let exited = (ContinuousClock.now - start) / .seconds(1)
                 var acked: [UInt32] = []
+                var lastAck: UInt64 = 0
                 for output in outputs {
                     let data = (try? Data(contentsOf: URL(fileURLWithPath: output))) ?? Data()
                     acked += data.withUnsafeBytes { Array($0.bindMemory(to: UInt32.self)) }
+                    let last = (try? String(contentsOfFile: output + ".last", encoding: .utf8)).flatMap { UInt64($0) } ?? 0
+                    lastAck = max(lastAck, last)
                 }
+                // From spawning the producer to the last ack; a consumer that then finds the
+                // queue empty waits out its blocking pop before it exits (printed apart).
+                let seconds = lastAck > startNanoseconds ? Double(lastAck - startNanoseconds) / 1e9 : exited
                 let distinct = Set(acked).count
-                print(String(format: "W2 %@ (durability %@): %d items, 1 producer + %d consumers: %.3f s, %.0f items/s; acked %d, distinct %d%@%@",
+                print(String(format: "W2 %@ (durability %@): %d items, 1 producer + %d consumers: %.3f s to the last ack, %.0f items/s (processes exited after %.3f s); acked %d, distinct %d%@%@",
                              perCall == 1 ? "one item per call" : "\(perCall) items per call", durability, items, consumers,
-                             seconds, Double(items) / seconds, acked.count, distinct,
+                             seconds, Double(items) / seconds, exited, acked.count, distinct,
                              distinct == items ? " (exactly \(items): ok)" : " (MISMATCH)",
                              failures > 0 ? ", \(failures) processes failed" : ""))
             }
@@ -112,17 +119,19 @@ extension BenchCommand {
 
         private func consume(_ client: QueueClient) async throws {
             let items = self.items, batch = self.batch
-            let acked = try await withThrowingTaskGroup(of: [UInt32].self) { group in
+            let (acked, lastAck) = try await withThrowingTaskGroup(of: ([UInt32], UInt64).self) { group in
                 for _ in 0..<inflight {
                     group.addTask {
                         var mine: [UInt32] = []
+                        var lastAck: UInt64 = 0
                         while true {
                             let got = try await client.pop(limit: batch, wait: .milliseconds(300))
                             if got.isEmpty {
-                                if try await client.stats().acked >= Int64(items) { return mine }
+                                if try await client.stats().acked >= Int64(items) { return (mine, lastAck) }
                                 continue
                             }
                             let result = try await client.ack(got.map(\.lease))
+                            lastAck = monotonicNanoseconds()
                             let refused = Set(result.refused.map(\.lease))
                             for delivery in got where !refused.contains(delivery.lease) {
                                 mine.append(delivery.body.prefix(4).withUnsafeBytes { $0.loadUnaligned(as: UInt32.self) })
@@ -131,11 +140,16 @@ extension BenchCommand {
                     }
                 }
                 var all: [UInt32] = []
-                for try await part in group { all += part }
-                return all
+                var last: UInt64 = 0
+                for try await (part, partLast) in group {
+                    all += part
+                    last = max(last, partLast)
+                }
+                return (all, last)
             }
             if let out {
                 try acked.withUnsafeBytes { Data($0) }.write(to: URL(fileURLWithPath: out))
+                try String(lastAck).write(toFile: out + ".last", atomically: true, encoding: .utf8)
             }
         }
 
@@ -156,4 +170,11 @@ final class CallCounter: Sendable {
             return value
         }
     }
+}
+
+/// CLOCK_MONOTONIC in nanoseconds: one clock for every process on the machine.
+func monotonicNanoseconds() -> UInt64 {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
 }
