@@ -29,7 +29,7 @@ actor CreatedServers {
 }
 
 /// What every VM's bring-up of one `up` shares.
-struct BringUpContext: Sendable {
+struct BringUpContext<C: Clock>: Sendable where C.Duration == Duration {
     /// Where Control's address appears.
     let board: ControlAddressBoard
     /// The servers this run created.
@@ -40,6 +40,8 @@ struct BringUpContext: Sendable {
     let rules: Task<Void, any Error>
     /// The bearer token of Control's binary relay (from the cluster secret).
     let relayToken: String
+    /// One server listing for every VM's waits.
+    let watch: ServerWatch<C>
 }
 
 extension Provisioner {
@@ -47,8 +49,8 @@ extension Provisioner {
     /// returns its address. Driven by ``NodeLifecycle``. Control publishes its address on
     /// `board`; a worker's user-data names Control's early address and its bootstrap
     /// waits for the final one.
-    func bringUp(_ request: ClusterPlan.BootRequest, _ context: BringUpContext) async throws -> String {
-        let (board, ledger) = (context.board, context.ledger)
+    func bringUp(_ request: ClusterPlan.BootRequest, _ context: BringUpContext<C>) async throws -> String {
+        let (board, ledger, watch) = (context.board, context.ledger, context.watch)
         var lifecycle = NodeLifecycle(maximumErrorBoots: configuration.maximumErrorBoots)
         let earlyControl = request.isControl ? nil : try await board.earlyAddress(clock: clock)
         let data = try spec.bootData(node: request.name, controlAddress: earlyControl.map { "\($0):\(spec.controlPort)" }, workspace: workspace)
@@ -70,15 +72,25 @@ extension Provisioner {
             return lifecycle.handle(.bootAccepted(serverID: id))
         }
 
+        // Control's address shows while it builds (in the first listing after its create
+        // was processed, possibly before the create's answer arrives): workers boot then.
+        let early: Task<Void, any Error>? = if request.isControl {
+            Task { [clock, timeout = configuration.activeTimeout] in
+                let server = try await watch.wait(for: .named(request.name, run: ledger.run), until: clock.now.advanced(by: timeout),
+                                                  timeoutError: { _ in ClusterError(.bootFailure, "\(request.name) showed no address within \(timeout)") },
+                                                  where: { !$0.addresses.isEmpty })
+                await board.publishEarly(server.addresses[0])
+            }
+        } else { nil }
+        defer { early?.cancel() }
+
         var action = try await boot()
         var address = ""
         var bootstrapNote: String?
         while true {
             switch action {
             case .waitForActive:
-                let server = try await waitWhileBuilding(id: lifecycle.serverID!, node: request.name, since: start) { address in
-                    if request.isControl { await board.publishEarly(address) }
-                }
+                let server = try await waitWhileBuilding(id: lifecycle.serverID!, node: request.name, since: start, watch: watch)
                 if server.status.uppercased() == "ACTIVE" {
                     guard let first = server.addresses.first else {
                         throw ClusterError(.cloudFailure, "\(request.name) is ACTIVE but has no address; check its network (\(spec.network ?? "default"))")
@@ -138,22 +150,12 @@ extension Provisioner {
         }
     }
 
-    /// Polls the server with capped backoff until it leaves BUILD, telling `addressShown`
-    /// each time the server lists an address.
-    func waitWhileBuilding(id: String, node: String, since start: C.Instant,
-                           addressShown: (String) async -> Void) async throws -> CloudState.Server {
-        var delay = Duration.milliseconds(250)
-        while true {
-            let server = try await cloud.server(id: id)
-            if let address = server.addresses.first { await addressShown(address) }
-            let status = server.status.uppercased()
-            if status == "ACTIVE" || status == "ERROR" { return server }
-            if start.duration(to: clock.now) > configuration.activeTimeout {
-                throw ClusterError(.bootFailure, "\(node) is still \(server.status) after \(configuration.activeTimeout); look at it with `openstack server show \(id)`")
-            }
-            try await clock.sleep(for: delay)
-            delay = min(delay * 2, .seconds(2))
-        }
+    /// Waits (through the shared listing) until the server leaves BUILD.
+    func waitWhileBuilding(id: String, node: String, since start: C.Instant, watch: ServerWatch<C>) async throws -> CloudState.Server {
+        let timeout = configuration.activeTimeout
+        return try await watch.wait(for: .id(id), until: start.advanced(by: timeout), timeoutError: { last in
+            ClusterError(.bootFailure, "\(node) is still \(last?.status ?? "not listed") after \(timeout); look at it with `openstack server show \(id)`")
+        }, where: { ["ACTIVE", "ERROR"].contains($0.status.uppercased()) })
     }
 
     /// What the bootstrap runs once the files are in place (the same script runcmd runs).

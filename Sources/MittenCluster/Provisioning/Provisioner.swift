@@ -96,7 +96,8 @@ public struct Provisioner<C: Clock>: Sendable where C.Duration == Duration {
             let rulesTask = Task { try await performConcurrently(ruleActions) }
             rules = rulesTask
             let context = BringUpContext(board: ControlAddressBoard(), ledger: ledger, bootstraps: Slots(limit: configuration.concurrency),
-                                         rules: rulesTask, relayToken: BinaryRelay.token(secret: try workspace.clusterSecret()))
+                                         rules: rulesTask, relayToken: BinaryRelay.token(secret: try workspace.clusterSecret()),
+                                         watch: ServerWatch(cloud: cloud, clock: clock, logger: logger))
             let board = context.board
             let controlBoot = plan.boots.first(where: \.isControl)
             if controlBoot == nil {
