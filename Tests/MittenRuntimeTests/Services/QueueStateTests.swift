@@ -134,28 +134,10 @@ enum QueueStep: Sendable {
         _ = try queue.pop(limit: 1, now: t0, writes: &writes)
         _ = queue.nack([LeaseID(item: 2, delivery: 1)], now: t0, writes: &writes)
         #expect(queue.ack([first[0].lease], now: t0, writes: &writes).accepted == 1)
-        // Replay the writes the way storage would and rebuild.
+        // Replay the writes the way storage loads its journal, and rebuild.
         var records: [Int64: QueueItemRecord] = [:]
         var counters = QueueCounters()
-        for write in writes {
-            switch write {
-            case .insert(let id, let lane, let position, let body):
-                records[id] = QueueItemRecord(id: id, lane: lane, position: position, body: body, deliveries: 0, leasedUntil: nil)
-            case .lease(let id, let deliveries, let until):
-                records[id]?.deliveries = deliveries
-                records[id]?.leasedUntil = until
-            case .ready(let id, let lane, let position):
-                records[id]?.lane = lane
-                records[id]?.position = position
-                records[id]?.leasedUntil = nil
-            case .acked(let id, let delivery, let at):
-                records[id]?.deliveries = delivery
-                records[id]?.leasedUntil = nil
-                records[id]?.ackedAt = at
-            case .purgeAcked(let before): records = records.filter { ($0.value.ackedAt ?? before) >= before }
-            case .counters(let value): counters = value
-            }
-        }
+        QueueJournal.replay(writes, onto: &records, counters: &counters)
         var reloaded = QueueState(records: Array(records.values), counters: counters)
         var more: [QueueWrite] = []
         #expect(reloaded.leasedCount(.main) == 0)

@@ -15,6 +15,12 @@ public actor DurableQueue: ChangeWaiting {
     let durability: Durability
     let logger: Logger
     var signal = ChangeSignal()
+    /// Bytes journalled since the last snapshot, and the size at which the next snapshot
+    /// is considered (``QueueJournal``).
+    var journalBytes: Int
+    var snapshotCheckAt = DurableQueue.minimumJournalBytes
+    /// The journal is never snapshotted below this size.
+    static let minimumJournalBytes = 4 << 20
     var ackRate = RateWindow()
     var itemTrend = RateWindow()
 
@@ -24,12 +30,13 @@ public actor DurableQueue: ChangeWaiting {
                 logger: Logger) throws {
         let path = try dataDirectory.databasePath(kind: "queue", name: name)
         let storage = try QueueStorage(path: path, durability: durability)
-        let (records, counters) = try storage.load()
+        let (records, counters, journalBytes) = try storage.load()
         self.name = name
         self.path = path
         self.storage = storage
         self.state = QueueState(configuration: configuration, records: records, counters: counters)
         self.committer = GroupCommitter { writes in try await storage.apply(writes) }
+        self.journalBytes = journalBytes
         self.clock = clock
         self.durability = durability
         self.logger = logger
@@ -43,7 +50,7 @@ public actor DurableQueue: ChangeWaiting {
         sample()
         var writes: [QueueWrite] = []
         let ids = try state.push(bodies, lane: lane, writes: &writes)
-        let ticket = committer.enqueue(writes)
+        let ticket = enqueue(writes)
         // Wake as many blocked pops as there are new items, not every one of them.
         signal.wake(topic: lane.rawValue, count: bodies.count)
         try await committer.wait(ticket)
@@ -61,7 +68,7 @@ public actor DurableQueue: ChangeWaiting {
             sample()
             var writes: [QueueWrite] = []
             let deliveries = try state.pop(lane: lane, limit: limit, lease: lease, now: clock.now, writes: &writes)
-            let ticket = committer.enqueue(writes)
+            let ticket = enqueue(writes)
             if !deliveries.isEmpty || clock.now >= deadline || Task.isCancelled {
                 // Woken for an item but leaving without one (its deadline passed or it was
                 // cancelled): the next blocked pop gets the wake-up instead.
@@ -80,7 +87,7 @@ public actor DurableQueue: ChangeWaiting {
         sample()
         var writes: [QueueWrite] = []
         let result = state.ack(leases, now: clock.now, writes: &writes)
-        try await committer.wait(committer.enqueue(writes))
+        try await committer.wait(enqueue(writes))
         return result
     }
 
@@ -90,7 +97,7 @@ public actor DurableQueue: ChangeWaiting {
         sample()
         var writes: [QueueWrite] = []
         let result = state.nack(leases, now: clock.now, writes: &writes)
-        let ticket = committer.enqueue(writes)
+        let ticket = enqueue(writes)
         if result.accepted > 0 { signal.wakeAll() }
         try await committer.wait(ticket)
         return result
@@ -101,7 +108,7 @@ public actor DurableQueue: ChangeWaiting {
         try checkHealthy()
         var writes: [QueueWrite] = []
         let until = try state.renew(lease, lease: duration, now: clock.now, writes: &writes)
-        try await committer.wait(committer.enqueue(writes))
+        try await committer.wait(enqueue(writes))
         return until
     }
 
@@ -141,8 +148,29 @@ public actor DurableQueue: ChangeWaiting {
         var writes: [QueueWrite] = []
         if state.expireLeases(now: clock.now, writes: &writes) > 0 {
             signal.wakeAll()
-            try? await committer.wait(committer.enqueue(writes))
+            try? await committer.wait(enqueue(writes))
         }
+    }
+
+    /// Queues `writes` for the next commit. Once the journal has grown past twice the
+    /// live data (and at least ``minimumJournalBytes``), a snapshot of the queue follows
+    /// them, so that the journal stays short: its cost is the live data, once per as
+    /// many bytes of changes.
+    private func enqueue(_ writes: [QueueWrite]) -> GroupCommitter<QueueWrite>.Ticket? {
+        guard !writes.isEmpty else { return nil }
+        journalBytes += writes.reduce(0) { $0 + QueueJournal.size(of: $1) }
+        var writes = writes
+        if journalBytes >= snapshotCheckAt {
+            let live = state.snapshotBytes
+            if journalBytes >= 2 * live {
+                writes.append(.snapshot(state.snapshotRecords(), state.counters))
+                journalBytes = 0
+                snapshotCheckAt = max(Self.minimumJournalBytes, 2 * live)
+            } else {
+                snapshotCheckAt = 2 * live
+            }
+        }
+        return committer.enqueue(writes)
     }
 
     private func checkHealthy() throws {

@@ -15,7 +15,7 @@ extension QueueState {
             nextID += 1
             nextTail += 1
             items[id] = Item(lane: lane, position: position, body: body, deliveries: 0, leasedUntil: nil)
-            ready[lane, default: []].append(id)
+            ready[lane].append(id)
             writes.append(.insert(id: id, lane: lane, position: position, body: body))
             ids.append(id)
         }
@@ -36,19 +36,19 @@ extension QueueState {
         let until = now.advanced(by: length)
         var deliveries: [QueueDelivery] = []
         var replyBytes = 0
-        while deliveries.count < min(limit, ServiceLimits.maximumBatch), let id = ready[lane]?.first {
+        while deliveries.count < min(limit, ServiceLimits.maximumBatch), let id = ready[lane].first {
             guard var item = items[id] else {
-                ready[lane]?.removeFirst()
+                ready[lane].removeFirst()
                 continue
             }
             // Stop before the answer would outgrow a frame (one item always fits).
             replyBytes += ServiceLimits.replyBytes(item.body.count)
             if replyBytes > ServiceLimits.maximumReplyBytes, !deliveries.isEmpty { break }
-            ready[lane]?.removeFirst()
+            ready[lane].removeFirst()
             item.deliveries += 1
             item.leasedUntil = until
             items[id] = item
-            leasedCount[lane, default: 0] += 1
+            leasedCount[lane] += 1
             let leaseID = LeaseID(item: id, delivery: item.deliveries)
             leases.insert(.init(expiresAt: until, lease: leaseID))
             writes.append(.lease(id: id, deliveries: item.deliveries, until: until))
@@ -75,7 +75,7 @@ extension QueueState {
                 continue
             }
             let item = items.removeValue(forKey: leaseID.item)!
-            leasedCount[item.lane, default: 0] -= 1
+            leasedCount[item.lane] -= 1
             ackedDeliveries[leaseID.item] = leaseID.delivery
             ackTimes.append((leaseID.item, now))
             writes.append(.acked(id: leaseID.item, delivery: leaseID.delivery, at: now))
@@ -162,18 +162,18 @@ extension QueueState {
     /// the dead-letter lane once a main-lane item has had its deliveries.
     private mutating func release(_ id: Int64, writes: inout [QueueWrite]) {
         guard var item = items[id], item.leasedUntil != nil else { return }
-        leasedCount[item.lane, default: 0] -= 1
+        leasedCount[item.lane] -= 1
         item.leasedUntil = nil
         if item.lane == .main, item.deliveries >= configuration.maximumDeliveries {
             item.lane = .dead
             item.position = nextTail
             nextTail += 1
-            ready[.dead, default: []].append(id)
+            ready[.dead].append(id)
             counters.deadLettered += 1
         } else {
             item.position = nextHead
             nextHead -= 1
-            ready[item.lane, default: []].prepend(id)
+            ready[item.lane].prepend(id)
         }
         items[id] = item
         writes.append(.ready(id: id, lane: item.lane, position: item.position))

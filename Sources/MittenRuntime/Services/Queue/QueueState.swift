@@ -15,6 +15,9 @@ public enum QueueWrite: Sendable, Hashable {
     case purgeAcked(before: Timestamp)
     /// The queue's lifetime counters.
     case counters(QueueCounters)
+    /// Everything the queue holds now (items and ack tombstones) with its counters: the
+    /// storage replaces what it has with this and empties its journal.
+    case snapshot([QueueItemRecord], QueueCounters)
 }
 
 /// The lifetime counters of a queue, persisted with its items.
@@ -91,8 +94,8 @@ public struct QueueState: Sendable {
     /// The configuration in force.
     public let configuration: Configuration
     var items: [Int64: Item] = [:]
-    var ready: [QueueLane: CircularBuffer<Int64>] = [.main: [], .dead: []]
-    var leasedCount: [QueueLane: Int] = [.main: 0, .dead: 0]
+    var ready = PerLane<CircularBuffer<Int64>>([])
+    var leasedCount = PerLane(0)
     var leases = LeaseHeap()
     /// Recently acked items: their acking delivery, and the ack times in order for pruning.
     var ackedDeliveries: [Int64: Int] = [:]
@@ -127,7 +130,7 @@ public struct QueueState: Sendable {
             nextTail = max(nextTail, record.position + 1)
             nextHead = min(nextHead, record.position - 1)
             if let until = record.leasedUntil {
-                leasedCount[record.lane, default: 0] += 1
+                leasedCount[record.lane] += 1
                 leases.insert(.init(expiresAt: until, lease: LeaseID(item: record.id, delivery: record.deliveries)))
             } else {
                 readyRecords.append(record)
@@ -135,7 +138,7 @@ public struct QueueState: Sendable {
         }
         for tombstone in tombstones.sorted(by: { $0.at < $1.at }) { ackTimes.append(tombstone) }
         for record in readyRecords.sorted(by: { $0.position < $1.position }) {
-            ready[record.lane, default: []].append(record.id)
+            ready[record.lane].append(record.id)
         }
     }
 
@@ -143,7 +146,7 @@ public struct QueueState: Sendable {
     public var nextExpiry: Timestamp? { leases.earliest }
 
     /// Items ready on `lane`.
-    public func readyCount(_ lane: QueueLane) -> Int { ready[lane]?.count ?? 0 }
+    public func readyCount(_ lane: QueueLane) -> Int { ready[lane].count }
     /// Items leased on `lane`.
-    public func leasedCount(_ lane: QueueLane) -> Int { leasedCount[lane] ?? 0 }
+    public func leasedCount(_ lane: QueueLane) -> Int { leasedCount[lane] }
 }

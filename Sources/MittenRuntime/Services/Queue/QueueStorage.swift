@@ -13,6 +13,8 @@ final class QueueStorage: Sendable {
         """,
         "CREATE INDEX IF NOT EXISTS items_acked ON items (acked_at) WHERE acked_at IS NOT NULL",
         "CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
+        // The writes of each commit since the last snapshot (``QueueJournal``).
+        "CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, writes BLOB NOT NULL)",
     ]
 
     /// The database file.
@@ -26,8 +28,9 @@ final class QueueStorage: Sendable {
         (database, lock) = try ServiceDatabase.open(path: path, durability: durability, schema: Self.schema)
     }
 
-    /// Everything stored, to rebuild the queue's state after a start.
-    func load() throws -> (records: [QueueItemRecord], counters: QueueCounters) {
+    /// Everything stored, to rebuild the queue's state after a start: the snapshot in
+    /// `items` with the journal replayed on top, and the journal's size in bytes.
+    func load() throws -> (records: [QueueItemRecord], counters: QueueCounters, journalBytes: Int) {
         do {
             return try database.read { db in
                 var records: [QueueItemRecord] = []
@@ -52,17 +55,76 @@ final class QueueStorage: Sendable {
                     default: break
                     }
                 }
-                return (records, counters)
+                var byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { $1 })
+                var journalBytes = 0
+                let blobs = try Row.fetchCursor(db, sql: "SELECT seq, writes FROM journal ORDER BY seq")
+                while let row = try blobs.next() {
+                    let blob: Data = row[1]
+                    let seq: Int64 = row[0]
+                    guard let writes = QueueJournal.decode([UInt8](blob)) else {
+                        throw RuntimeError(.databaseCorrupt, "\(path): journal entry \(seq) is not one this mitten can read (corrupt, or written by a newer mitten); it was left untouched: move the file aside to start empty, or restore it from a backup")
+                    }
+                    journalBytes += blob.count
+                    QueueJournal.replay(writes, onto: &byID, counters: &counters)
+                }
+                return (Array(byID.values), counters, journalBytes)
             }
         } catch let error as DatabaseError {
             throw ServiceDatabase.translate(error, path: path)
         }
     }
 
-    /// Applies `writes` in one transaction. Runs of inserts, leases and acks go as
-    /// multi-row statements (``rowsPerStatement`` rows each), which costs SQLite a
-    /// fraction of one statement per row; only the last counters write matters.
+    /// Makes `writes` durable in one transaction: the writes after the last snapshot among
+    /// them as one journal entry; a snapshot replaces `items` and empties the journal first.
     func apply(_ writes: [QueueWrite]) async throws {
+        let path = self.path
+        do {
+            try await database.write { db in
+                var journalled = writes[...]
+                if let last = writes.lastIndex(where: { if case .snapshot = $0 { true } else { false } }),
+                   case .snapshot(let records, let counters) = writes[last] {
+                    try db.execute(sql: "DELETE FROM items")
+                    try db.execute(sql: "DELETE FROM journal")
+                    var run = RowRun()
+                    for record in records {
+                        try run.add(.full, id: record.id, [
+                            .integer(record.id), .integer(Int64(record.lane.rawValue)), .integer(record.position), .blob(record.body),
+                            .integer(Int64(record.deliveries)), record.leasedUntil.map { .integer($0.milliseconds) } ?? .null,
+                            record.ackedAt.map { .integer($0.milliseconds) } ?? .null,
+                        ], db)
+                    }
+                    try run.flush(db)
+                    try Self.store(counters, db)
+                    journalled = writes[(last + 1)...]
+                }
+                guard !journalled.isEmpty else { return }
+                try RowValue.execute(try db.cachedStatement(sql: "INSERT INTO journal (writes) VALUES (?)"),
+                                     [.blob(QueueJournal.encode(journalled))], db)
+            }
+        } catch let error as DatabaseError {
+            throw ServiceDatabase.translate(error, path: path)
+        }
+    }
+
+    /// Appends `bytes` to the journal as they are (tests write damaged entries with it).
+    func appendJournalEntry(_ bytes: [UInt8]) async throws {
+        try await database.write { db in
+            try RowValue.execute(try db.cachedStatement(sql: "INSERT INTO journal (writes) VALUES (?)"), [.blob(bytes)], db)
+        }
+    }
+
+    private static func store(_ counters: QueueCounters, _ db: Database) throws {
+        let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO counters (key, value) VALUES (?, ?)")
+        try statement.execute(arguments: ["pushed", counters.pushed])
+        try statement.execute(arguments: ["acked", counters.acked])
+        try statement.execute(arguments: ["expired", counters.expired])
+        try statement.execute(arguments: ["dead_lettered", counters.deadLettered])
+    }
+
+    /// Applies `writes` to the `items` and `counters` tables row by row (as multi-row
+    /// statements, ``rowsPerStatement`` rows each), without the journal: what a journal
+    /// replay must be equal to (tests), and how databases were written before the journal.
+    func applyToTables(_ writes: [QueueWrite]) async throws {
         let path = self.path
         do {
             try await database.write { db in
@@ -86,30 +148,26 @@ final class QueueStorage: Sendable {
                             .execute(arguments: [before.milliseconds])
                     case .counters(let latest):
                         counters = latest
+                    case .snapshot:
+                        preconditionFailure("snapshots go through apply(_:)")
                     }
                 }
                 try run.flush(db)
-                if let counters {
-                    let statement = try db.cachedStatement(sql: "INSERT OR REPLACE INTO counters (key, value) VALUES (?, ?)")
-                    try statement.execute(arguments: ["pushed", counters.pushed])
-                    try statement.execute(arguments: ["acked", counters.acked])
-                    try statement.execute(arguments: ["expired", counters.expired])
-                    try statement.execute(arguments: ["dead_lettered", counters.deadLettered])
-                }
+                if let counters { try Self.store(counters, db) }
             }
         } catch let error as DatabaseError {
             throw ServiceDatabase.translate(error, path: path)
         }
     }
 
-    /// Rows per multi-row statement (at most 4 x 64 parameters, far below SQLite's limit).
+    /// Rows per multi-row statement (at most 7 x 64 parameters, far below SQLite's limit).
     static let rowsPerStatement = 64
 
     /// Consecutive rows of one kind waiting to be written as one statement. A row for an
     /// id already in the run ends the run first (an UPDATE ... FROM with two rows for one
     /// target row would apply either), so every write keeps its order.
     private struct RowRun {
-        enum Kind { case insert, lease, acked }
+        enum Kind { case insert, lease, acked, full }
         var kind: Kind?
         var ids: Set<Int64> = []
         var values: [RowValue] = []
@@ -130,6 +188,9 @@ final class QueueStorage: Sendable {
             let counts = 1...QueueStorage.rowsPerStatement
             return [
                 .insert: counts.map { "INSERT INTO items (id, lane, position, body) VALUES \(rows($0, columns: 4))" },
+                .full: counts.map {
+                    "INSERT INTO items (id, lane, position, body, deliveries, leased_until, acked_at) VALUES \(rows($0, columns: 7))"
+                },
                 .lease: counts.map {
                     "UPDATE items SET deliveries = v.column2, leased_until = v.column3 FROM (VALUES \(rows($0, columns: 3))) AS v WHERE items.id = v.column1"
                 },
@@ -164,6 +225,7 @@ final class QueueStorage: Sendable {
 enum RowValue {
     case integer(Int64)
     case blob([UInt8])
+    case null
 
     /// Binds `values` to `statement` in order and runs it to its end.
     static func execute(_ statement: Statement, _ values: [RowValue], _ db: Database) throws {
@@ -175,6 +237,8 @@ enum RowValue {
             switch value {
             case .integer(let number):
                 code = sqlite3_bind_int64(raw, index, number)
+            case .null:
+                code = sqlite3_bind_null(raw, index)
             case .blob(let bytes):
                 // SQLITE_TRANSIENT: SQLite copies the bytes before this returns.
                 code = bytes.withUnsafeBytes { buffer in

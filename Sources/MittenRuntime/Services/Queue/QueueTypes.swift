@@ -118,3 +118,23 @@ public struct QueueStatistics: Hashable, Sendable, Codable {
     /// Every item held, ready or leased, in both lanes.
     public var items: Int { ready + leased + deadReady + deadLeased }
 }
+
+/// One value per lane, kept without hashing: a queue touches its lane's ready list and
+/// leased count for every item it hands out, acks or returns.
+struct PerLane<Value: Sendable>: Sendable {
+    private var main: Value
+    private var dead: Value
+
+    /// Both lanes start at `initial`.
+    init(_ initial: Value) {
+        main = initial
+        dead = initial
+    }
+
+    subscript(lane: QueueLane) -> Value {
+        get { lane == .main ? main : dead }
+        _modify {
+            if lane == .main { yield &main } else { yield &dead }
+        }
+    }
+}
