@@ -56,7 +56,8 @@ import Testing
     }
 }
 
-struct SplitMix {
+/// A small deterministic generator (SplitMix64), so a failing seed can be run again.
+struct SplitMix: RandomNumberGenerator {
     var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {

@@ -63,8 +63,6 @@ actor ServerWatch<C: Clock> where C.Duration == Duration {
     private var nextWaiter: UInt64 = 0
     private var sent = 0, applied = 0, inFlight = 0, failuresInARow = 0
     private var polling = false
-    /// Listings started so far (for tests and the debug log).
-    private(set) var listings = 0
 
     init(cloud: any ClusterCloud, clock: C, interval: Duration = .milliseconds(250), maximumInFlight: Int = 4,
          maximumFailures: Int = 3, logger: Logger) {
@@ -115,7 +113,6 @@ actor ServerWatch<C: Clock> where C.Duration == Duration {
             if inFlight < maximumInFlight {
                 sent += 1
                 inFlight += 1
-                listings += 1
                 let sequence = sent
                 Task { await self.list(sequence) }
             }

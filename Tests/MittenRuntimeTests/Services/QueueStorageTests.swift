@@ -69,7 +69,7 @@ import Testing
     func journalledLoadsAsTablesDo(seed: UInt64) async throws {
         let data = try TemporaryDataDirectory()
         defer { data.cleanUp() }
-        var random = SeededRandom(seed: seed)
+        var random = SplitMix(seed: seed)
         var configuration = QueueState.Configuration()
         configuration.ackMemory = .seconds(20)
         configuration.maximumDeliveries = 3
@@ -142,18 +142,5 @@ import Testing
             return error.code == .databaseCorrupt && error.message.contains(path) && error.message.contains("journal entry 2")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
-    }
-}
-
-/// A small deterministic generator (SplitMix64), so a failing seed can be run again.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
