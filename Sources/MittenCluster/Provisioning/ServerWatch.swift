@@ -13,7 +13,7 @@ import Logging
 /// fail every waiter with the last error.
 actor ServerWatch<C: Clock> where C.Duration == Duration {
     /// Which server a wait is about.
-    enum Selector: Sendable, Hashable, CustomStringConvertible {
+    enum Selector: Sendable, Hashable {
         /// The server with this id.
         case id(String)
         /// The server with this name that carries this `up` run's id in its metadata
@@ -24,13 +24,6 @@ actor ServerWatch<C: Clock> where C.Duration == Duration {
             switch self {
             case .id(let id): server.id == id
             case .named(let name, let run): server.name == name && server.metadata[CreatedServers.runMetadataKey] == run
-            }
-        }
-
-        var description: String {
-            switch self {
-            case .id(let id): "server \(id)"
-            case .named(let name, _): name
             }
         }
     }

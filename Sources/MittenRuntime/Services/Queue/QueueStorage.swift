@@ -2,8 +2,9 @@ import Foundation
 import GRDB
 import GRDBSQLite
 
-/// The SQLite database of one queue: its items (with lane, position, delivery count
-/// and lease expiry) and its lifetime counters.
+/// The SQLite database of one queue: a snapshot of its items (with lane, position,
+/// delivery count and lease expiry, and ack tombstones) and lifetime counters, and the
+/// journal of every commit since that snapshot (``QueueJournal``).
 final class QueueStorage: Sendable {
     static let schema = [
         """
@@ -85,15 +86,7 @@ final class QueueStorage: Sendable {
                    case .snapshot(let records, let counters) = writes[last] {
                     try db.execute(sql: "DELETE FROM items")
                     try db.execute(sql: "DELETE FROM journal")
-                    var run = RowRun()
-                    for record in records {
-                        try run.add(.full, id: record.id, [
-                            .integer(record.id), .integer(Int64(record.lane.rawValue)), .integer(record.position), .blob(record.body),
-                            .integer(Int64(record.deliveries)), record.leasedUntil.map { .integer($0.milliseconds) } ?? .null,
-                            record.ackedAt.map { .integer($0.milliseconds) } ?? .null,
-                        ], db)
-                    }
-                    try run.flush(db)
+                    try Self.insert(records, db)
                     try Self.store(counters, db)
                     journalled = writes[(last + 1)...]
                 }
@@ -121,95 +114,28 @@ final class QueueStorage: Sendable {
         try statement.execute(arguments: ["dead_lettered", counters.deadLettered])
     }
 
-    /// Applies `writes` to the `items` and `counters` tables row by row (as multi-row
-    /// statements, ``rowsPerStatement`` rows each), without the journal: what a journal
-    /// replay must be equal to (tests), and how databases were written before the journal.
-    func applyToTables(_ writes: [QueueWrite]) async throws {
-        let path = self.path
-        do {
-            try await database.write { db in
-                var counters: QueueCounters?
-                var run = RowRun()
-                for write in writes {
-                    switch write {
-                    case .insert(let id, let lane, let position, let body):
-                        try run.add(.insert, id: id, [.integer(id), .integer(Int64(lane.rawValue)), .integer(position), .blob(body)], db)
-                    case .lease(let id, let deliveries, let until):
-                        try run.add(.lease, id: id, [.integer(id), .integer(Int64(deliveries)), .integer(until.milliseconds)], db)
-                    case .acked(let id, let delivery, let at):
-                        try run.add(.acked, id: id, [.integer(id), .integer(Int64(delivery)), .integer(at.milliseconds)], db)
-                    case .ready(let id, let lane, let position):
-                        try run.flush(db)
-                        try db.cachedStatement(sql: "UPDATE items SET lane = ?, position = ?, leased_until = NULL WHERE id = ?")
-                            .execute(arguments: [lane.rawValue, position, id])
-                    case .purgeAcked(let before):
-                        try run.flush(db)
-                        try db.cachedStatement(sql: "DELETE FROM items WHERE acked_at IS NOT NULL AND acked_at < ?")
-                            .execute(arguments: [before.milliseconds])
-                    case .counters(let latest):
-                        counters = latest
-                    case .snapshot:
-                        preconditionFailure("snapshots go through apply(_:)")
-                    }
-                }
-                try run.flush(db)
-                if let counters { try Self.store(counters, db) }
-            }
-        } catch let error as DatabaseError {
-            throw ServiceDatabase.translate(error, path: path)
-        }
-    }
-
-    /// Rows per multi-row statement (at most 7 x 64 parameters, far below SQLite's limit).
+    /// Rows per statement of a snapshot (7 x 64 parameters, far below SQLite's limit).
     static let rowsPerStatement = 64
 
-    /// Consecutive rows of one kind waiting to be written as one statement. A row for an
-    /// id already in the run ends the run first (an UPDATE ... FROM with two rows for one
-    /// target row would apply either), so every write keeps its order.
-    private struct RowRun {
-        enum Kind { case insert, lease, acked, full }
-        var kind: Kind?
-        var ids: Set<Int64> = []
-        var values: [RowValue] = []
+    /// The statement text for 1 ... ``rowsPerStatement`` rows.
+    private static let insertSQL: [String] = (1...rowsPerStatement).map { count in
+        "INSERT INTO items (id, lane, position, body, deliveries, leased_until, acked_at) VALUES "
+            + Array(repeating: "(?,?,?,?,?,?,?)", count: count).joined(separator: ",")
+    }
 
-        mutating func add(_ kind: Kind, id: Int64, _ row: [RowValue], _ db: Database) throws {
-            if self.kind != kind || ids.contains(id) || ids.count == QueueStorage.rowsPerStatement { try flush(db) }
-            self.kind = kind
-            ids.insert(id)
-            values += row
-        }
-
-        /// The statement text for 1 ... ``rowsPerStatement`` rows of each kind.
-        static let sql: [Kind: [String]] = {
-            func rows(_ count: Int, columns: Int) -> String {
-                let tuple = "(" + Array(repeating: "?", count: columns).joined(separator: ",") + ")"
-                return Array(repeating: tuple, count: count).joined(separator: ",")
+    /// Inserts `records` into `items`, ``rowsPerStatement`` rows per statement (one
+    /// prepared statement per row count, kept by GRDB's cache).
+    private static func insert(_ records: [QueueItemRecord], _ db: Database) throws {
+        var start = 0
+        while start < records.count {
+            let chunk = records[start..<min(start + rowsPerStatement, records.count)]
+            let values = chunk.flatMap { record -> [RowValue] in
+                [.integer(record.id), .integer(Int64(record.lane.rawValue)), .integer(record.position), .blob(record.body),
+                 .integer(Int64(record.deliveries)), record.leasedUntil.map { .integer($0.milliseconds) } ?? .null,
+                 record.ackedAt.map { .integer($0.milliseconds) } ?? .null]
             }
-            let counts = 1...QueueStorage.rowsPerStatement
-            return [
-                .insert: counts.map { "INSERT INTO items (id, lane, position, body) VALUES \(rows($0, columns: 4))" },
-                .full: counts.map {
-                    "INSERT INTO items (id, lane, position, body, deliveries, leased_until, acked_at) VALUES \(rows($0, columns: 7))"
-                },
-                .lease: counts.map {
-                    "UPDATE items SET deliveries = v.column2, leased_until = v.column3 FROM (VALUES \(rows($0, columns: 3))) AS v WHERE items.id = v.column1"
-                },
-                .acked: counts.map {
-                    "UPDATE items SET acked_at = v.column3, deliveries = v.column2, body = x'', leased_until = NULL FROM (VALUES \(rows($0, columns: 3))) AS v WHERE items.id = v.column1"
-                },
-            ]
-        }()
-
-        mutating func flush(_ db: Database) throws {
-            guard let kind, !ids.isEmpty else { return }
-            // One prepared statement per kind and row count, kept by GRDB's cache, with the
-            // values bound and stepped through SQLite's own calls: GRDB's arguments cost a
-            // generic conversion per value, several times SQLite's own work per row.
-            let sql = Self.sql[kind]![ids.count - 1]
-            try RowValue.execute(try db.cachedStatement(sql: sql), values, db)
-            self.kind = nil
-            ids.removeAll(keepingCapacity: true)
-            values.removeAll(keepingCapacity: true)
+            try RowValue.execute(try db.cachedStatement(sql: insertSQL[chunk.count - 1]), values, db)
+            start += chunk.count
         }
     }
 
@@ -221,7 +147,8 @@ final class QueueStorage: Sendable {
     }
 }
 
-/// A value of a multi-row statement: what the queue stores is integers and blobs.
+/// A value bound through SQLite's C API: GRDB's `StatementArguments` cost a generic
+/// conversion per value, several times SQLite's own work per row.
 enum RowValue {
     case integer(Int64)
     case blob([UInt8])
