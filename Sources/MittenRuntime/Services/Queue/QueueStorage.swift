@@ -12,7 +12,9 @@ final class QueueStorage: Sendable {
             id INTEGER PRIMARY KEY, lane INTEGER NOT NULL, position INTEGER NOT NULL,
             body BLOB NOT NULL, deliveries INTEGER NOT NULL DEFAULT 0, leased_until INTEGER, acked_at INTEGER)
         """,
-        "CREATE INDEX IF NOT EXISTS items_acked ON items (acked_at) WHERE acked_at IS NOT NULL",
+        // Served the row-by-row purge of ack tombstones, which the journal replaced; dropped
+        // so that snapshots do not maintain it.
+        "DROP INDEX IF EXISTS items_acked",
         "CREATE TABLE IF NOT EXISTS counters (key TEXT PRIMARY KEY, value INTEGER NOT NULL)",
         // The writes of each commit since the last snapshot (``QueueJournal``).
         "CREATE TABLE IF NOT EXISTS journal (seq INTEGER PRIMARY KEY, writes BLOB NOT NULL)",
