@@ -9,8 +9,13 @@ import Logging
 ///
 /// A listing that comes back after a later-sent one is ignored (it shows an older
 /// state). A server that a listing showed and a later one does not is gone (deleted
-/// by someone else): its waiters fail. ``maximumFailures`` failed listings in a row
-/// fail every waiter with the last error.
+/// by someone else): its waiters fail.
+///
+/// A cloud that pushes back is listened to: a failed listing (the transport has already
+/// retried it, after `Retry-After` for a 429) drops the watch to one listing at a time
+/// and doubles its interval (up to 4 s) for the rest of the run. ``maximumFailures``
+/// failed listings in a row, each sent after the previous back-off, fail every waiter
+/// with the last error; listings already in flight when the watch backed off do not count.
 actor ServerWatch<C: Clock> where C.Duration == Duration {
     /// Which server a wait is about.
     enum Selector: Sendable, Hashable {
@@ -55,14 +60,21 @@ actor ServerWatch<C: Clock> where C.Duration == Duration {
     private var cancelledEarly: Set<UInt64> = []
     private var nextWaiter: UInt64 = 0
     private var sent = 0, applied = 0, inFlight = 0, failuresInARow = 0
+    /// The pace in force: ``interval`` and ``maximumInFlight`` until a listing fails.
+    private var pace: Duration
+    private var paceInFlight: Int
+    /// Listings sent up to this one were in flight when the watch last backed off.
+    private var backedOffAt = 0
     private var polling = false
 
-    init(cloud: any ClusterCloud, clock: C, interval: Duration = .milliseconds(250), maximumInFlight: Int = 4,
+    init(cloud: any ClusterCloud, clock: C, interval: Duration = .milliseconds(500), maximumInFlight: Int = 2,
          maximumFailures: Int = 3, logger: Logger) {
         self.cloud = cloud
         self.clock = clock
         self.interval = interval
         self.maximumInFlight = maximumInFlight
+        self.pace = interval
+        self.paceInFlight = maximumInFlight
         self.maximumFailures = maximumFailures
         self.logger = logger
     }
@@ -103,14 +115,14 @@ actor ServerWatch<C: Clock> where C.Duration == Duration {
     /// Starts a listing every interval while anyone waits.
     private func pollWhileWaited() async {
         while !waiters.isEmpty {
-            if inFlight < maximumInFlight {
+            if inFlight < paceInFlight {
                 sent += 1
                 inFlight += 1
                 let sequence = sent
                 Task { await self.list(sequence) }
             }
             expire()
-            try? await clock.sleep(for: interval)
+            try? await clock.sleep(for: pace)
         }
         polling = false
     }
@@ -127,8 +139,13 @@ actor ServerWatch<C: Clock> where C.Duration == Duration {
             applied = sequence
             apply(servers)
         case .failure(let error):
+            // Sent before the last back-off: that back-off already answered it.
+            guard sequence > backedOffAt else { return }
             failuresInARow += 1
-            logger.warning("listing the servers failed (\(failuresInARow) in a row): \(error)")
+            backedOffAt = sent
+            paceInFlight = 1
+            pace = min(pace * 2, .seconds(4))
+            logger.warning("listing the servers failed (\(failuresInARow) in a row; now one listing every \(pace)): \(error)")
             guard failuresInARow >= maximumFailures else { return }
             let all = waiters
             waiters.removeAll()
