@@ -1,4 +1,5 @@
-// swift-tools-version:6.1
+// swift-tools-version: 6.3;(experimentalCGen)
+// experimentalCGen: the ICUDataFilter build plugin generates a C source (Sources/ICUDataPackaging).
 import Foundation
 import PackageDescription
 
@@ -97,9 +98,31 @@ var targets: [Target] = [
         dependencies: ["MittenRuntime", "MittenProcess", "OpenStackKit", "SwiftStorageKit", "MittenSSH", "CZlib", logging, crypto, yams, mustache],
         swiftSettings: swiftSettings
     ),
+    // ICU's data as mitten's static binary carries it: only root and English locales, no
+    // conversion tables or word dictionaries (~6 MB of the toolchain's ~34 MB; what is
+    // kept and why: Sources/ICUDataPackaging/ICUDataSelection.swift). The plugin runs
+    // mitten-icu-data on the toolchain's lib_FoundationICU.a and adds the C source it writes.
+    .target(
+        name: "ICUDataPackaging",
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "mitten-icu-data",
+        dependencies: ["ICUDataPackaging"],
+        swiftSettings: swiftSettings
+    ),
+    .plugin(
+        name: "ICUDataFilter",
+        capability: .buildTool(),
+        dependencies: ["mitten-icu-data"]
+    ),
+    .target(
+        name: "MittenICUData",
+        plugins: ["ICUDataFilter"]
+    ),
     .executableTarget(
         name: "mitten",
-        dependencies: ["MittenRuntime", "MittenCluster", "MittenProcess", "LocalCloud", "OpenStackKit", "SwiftStorageKit", argumentParser, httpClient, nioCore, nioPosix, logging, serviceLifecycle, unixSignals],
+        dependencies: ["MittenICUData", "MittenRuntime", "MittenCluster", "MittenProcess", "LocalCloud", "OpenStackKit", "SwiftStorageKit", argumentParser, httpClient, nioCore, nioPosix, logging, serviceLifecycle, unixSignals],
         swiftSettings: swiftSettings,
         // `--static-swift-stdlib` links with `-export-dynamic`, which puts ~50,000 symbols
         // in the dynamic symbol table: 6 MB that every VM fetches, and symbol lookups and
@@ -117,6 +140,11 @@ var targets: [Target] = [
         name: "MittenTestSupport",
         dependencies: ["MittenProcess"],
         path: "Tests/MittenTestSupport",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "ICUDataPackagingTests",
+        dependencies: ["ICUDataPackaging"],
         swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -179,6 +207,8 @@ if let only = ProcessInfo.processInfo.environment["MITTEN_ONLY"], !only.isEmpty 
     while let name = pending.popLast() {
         guard keep.insert(name).inserted, let target = byName[name] else { continue }
         pending += localDependencies(target)
+        // A plugin and its tool are not dependencies of the target that uses the plugin.
+        if name == "MittenICUData" { pending += ["ICUDataFilter", "mitten-icu-data"] }
     }
     targets = targets.filter { keep.contains($0.name) }
 }
