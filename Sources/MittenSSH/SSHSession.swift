@@ -73,12 +73,14 @@ public final class SSHSession: @unchecked Sendable {
 
     /// Connects, verifies the host key, authenticates, runs `body` with the session
     /// and disconnects, whether `body` returns or throws.
+    /// With `socket` (from ``SSHPortWaiter/connectWhenReady(host:port:policy:attemptTimeout:clock:logger:)``)
+    /// it logs in over that connection instead of making a new one.
     public static func withSession<Result>(
-        _ configuration: Configuration, logger: Logger,
+        _ configuration: Configuration, socket: SSHReadySocket? = nil, logger: Logger,
         isolation: isolated (any Actor)? = #isolation,
         _ body: (SSHSession) async throws -> sending Result
     ) async throws -> sending Result {
-        let session = try await open(configuration, logger: logger)
+        let session = try await open(configuration, socket: socket?.take(), logger: logger)
         do {
             let result = try await body(session)
             await session.close()
@@ -90,11 +92,12 @@ public final class SSHSession: @unchecked Sendable {
     }
 
     /// Opens an authenticated session; the caller must `close()` it.
-    static func open(_ configuration: Configuration, logger: Logger) async throws -> SSHSession {
+    /// With `socket`, over that connected descriptor (owned from here on).
+    static func open(_ configuration: Configuration, socket: Int32? = nil, logger: Logger) async throws -> SSHSession {
         let queue = DispatchQueue(label: "mitten.ssh.\(configuration.host):\(configuration.port)")
         return try await withCheckedThrowingContinuation { continuation in
             queue.async {
-                continuation.resume(with: Result { try connect(configuration, logger: logger, queue: queue) })
+                continuation.resume(with: Result { try connect(configuration, socket: socket, logger: logger, queue: queue) })
             }
         }
     }
@@ -135,9 +138,14 @@ public final class SSHSession: @unchecked Sendable {
     }
 
     /// The blocking connect sequence: TCP, handshake, host key check, authentication.
-    private static func connect(_ configuration: Configuration, logger: Logger, queue: DispatchQueue) throws -> SSHSession {
-        try LibSSH2.ensureInitialized()
-        let socket = try TCPConnection.connect(host: configuration.host, port: configuration.port, timeout: configuration.connectTimeout)
+    private static func connect(_ configuration: Configuration, socket connected: Int32?, logger: Logger, queue: DispatchQueue) throws -> SSHSession {
+        do {
+            try LibSSH2.ensureInitialized()
+        } catch {
+            if let connected { Glibc.close(connected) }
+            throw error
+        }
+        let socket = try connected ?? TCPConnection.connect(host: configuration.host, port: configuration.port, timeout: configuration.connectTimeout)
         guard let handle = libssh2_session_init_ex(nil, nil, nil, nil) else {
             Glibc.close(socket)
             throw MittenSSHError(.libraryInitFailed, "libssh2 could not allocate a session (out of memory?).")

@@ -69,22 +69,35 @@ enum TCPConnection {
         }
     }
 
-    /// True when the server at `host:port` accepts a connection and sends an SSH
-    /// banner (`SSH-...`) within `timeout`: a port that accepts but has no sshd
-    /// behind it yet (a booting VM behind NAT) does not count.
-    static func sshBannerArrives(host: String, port: Int, timeout: Duration) -> Bool {
+    /// A socket connected to `host:port` once the server has sent the start of an SSH
+    /// banner (`SSH-`) within `timeout`, the banner still unread (peeked, not received),
+    /// so libssh2 can handshake on the very connection that was probed: sshd starts one
+    /// process per connection, and a probe that is closed again costs it a whole one.
+    /// Nil when nothing connects, or a port accepts but has no sshd behind it yet (a
+    /// booting VM behind NAT).
+    static func socketAtSSHBanner(host: String, port: Int, timeout: Duration) -> Int32? {
         let deadline = ContinuousClock.now + timeout
-        guard let fd = try? connect(host: host, port: port, timeout: timeout) else { return false }
-        defer { close(fd) }
-        var banner: [UInt8] = []
-        while banner.count < 4 {
+        guard let fd = try? connect(host: host, port: port, timeout: timeout) else { return nil }
+        let magic = Array("SSH-".utf8)
+        var peeked = [UInt8](repeating: 0, count: magic.count)
+        while true {
             let remaining = ContinuousClock.now.duration(to: deadline)
-            guard remaining > .zero, wait(fd: fd, events: Int16(POLLIN), timeout: remaining) else { return false }
-            var buffer = [UInt8](repeating: 0, count: 256)
-            let count = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            guard count > 0 else { return false }
-            banner += buffer[0..<count]
+            guard remaining > .zero, wait(fd: fd, events: Int16(POLLIN), timeout: remaining) else { break }
+            let count = peeked.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, Int32(MSG_PEEK)) }
+            guard count > 0, magic.starts(with: peeked.prefix(count)) else { break }
+            if count == magic.count { return fd }
+            // Part of the banner so far; the rest follows in the same line.
+            usleep(2000)
         }
-        return banner.starts(with: Array("SSH-".utf8))
+        close(fd)
+        return nil
+    }
+
+    /// True when ``socketAtSSHBanner(host:port:timeout:)`` finds a banner (the
+    /// connection is closed again).
+    static func sshBannerArrives(host: String, port: Int, timeout: Duration) -> Bool {
+        guard let fd = socketAtSSHBanner(host: host, port: port, timeout: timeout) else { return false }
+        close(fd)
+        return true
     }
 }

@@ -32,6 +32,22 @@ struct SSHConnectTests {
         }
     }
 
+    /// The connection whose banner answered the wait is the one the session logs in
+    /// over: sshd sees one connection, not a probe and then another.
+    @Test func theSessionLogsInOverTheConnectionThatAnsweredTheWait() async throws {
+        try await SSHTestFixture.with { fixture in
+            let server = try fixture.startServer()
+            defer { server.stop() }
+            let connectionsBefore = server.log.components(separatedBy: "Connection from").count
+            let socket = try await SSHPortWaiter.connectWhenReady(
+                host: "127.0.0.1", port: server.port, policy: PortWaitPolicy(deadline: .seconds(10)), clock: ContinuousClock(), logger: logger)
+            let result = try await SSHSession.withSession(fixture.configuration(for: server), socket: socket, logger: logger) { try await $0.run("echo over the probe") }
+            #expect(result.outputText == "over the probe\n")
+            #expect(socket.take() == nil, "the session owns the descriptor")
+            #expect(server.log.components(separatedBy: "Connection from").count - connectionsBefore == 1, "\(server.log)")
+        }
+    }
+
     @Test func waitForPortGivesUpAtTheDeadlineOnTheInjectedClock() async throws {
         let port = try PrivateSSHD.freePort()  // nothing listens there
         let clock = SteppingClock()

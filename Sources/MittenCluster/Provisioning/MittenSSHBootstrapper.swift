@@ -26,13 +26,14 @@ public struct MittenSSHBootstrapper: NodeBootstrapper {
 
     public func bootstrap(node: String, address: String, hostKey: SSHPublicKey, files: [UploadFile], command: String) async throws -> FileDelivery {
         do {
-            try await SSHPortWaiter.waitForPort(host: address, port: port, clock: ContinuousClock(), logger: logger)
+            // The connection whose banner answered is the one the bootstrap logs in over.
+            let socket = try await SSHPortWaiter.connectWhenReady(host: address, port: port, clock: ContinuousClock(), logger: logger)
             let expected = try MittenSSH.SSHPublicKey(blob: hostKey.blob, comment: node)
             let configuration = SSHSession.Configuration(
                 host: address, port: port, user: user, expectedHostKey: expected,
                 authentication: .agentThenPrivateKeyFile(path: privateKeyPath)
             )
-            return try await SSHSession.withSession(configuration, logger: logger) { session in
+            return try await SSHSession.withSession(configuration, socket: socket, logger: logger) { session in
                 // A worker that fetches the binary from Control's relay: one command does
                 // it all. If the VM cannot fetch, or the fetch fails, the upload follows.
                 if let fetching = BootstrapScript.fetching(files, start: command) {
