@@ -59,6 +59,11 @@ var targets: [Target] = [
         path: "Sources/CZlib",
         providers: [.apt(["zlib1g-dev"])]
     ),
+    // The Swift runtime's global-enqueue hook, linked by name (GlobalExecutor installs
+    // NIO's event loops there; NIO's own dlsym lookup cannot see it in a static binary).
+    .target(
+        name: "CSwiftConcurrencyHook"
+    ),
     .target(
         name: "OpenStackKit",
         dependencies: [httpClient, nioCore, nioPosix, nioHTTP1, logging, crypto, yams],
@@ -88,7 +93,7 @@ var targets: [Target] = [
     // It needs no cloud client, so it builds and starts without one.
     .target(
         name: "MittenRuntime",
-        dependencies: ["MittenProcess", nioCore, nioPosix, nioConcurrency, nioHTTP1, crypto, logging, metrics, serviceLifecycle, unixSignals, prometheus, yams, grdb, grdbSQLite],
+        dependencies: ["MittenProcess", "CSwiftConcurrencyHook", nioCore, nioPosix, nioConcurrency, nioHTTP1, crypto, logging, metrics, serviceLifecycle, unixSignals, prometheus, yams, grdb, grdbSQLite],
         swiftSettings: swiftSettings
     ),
     // Cluster provisioning on OpenStack: the cluster file, plan, cloud-init rendering,

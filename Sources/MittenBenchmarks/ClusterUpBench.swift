@@ -16,6 +16,7 @@ extension BenchCommand {
         @Option(help: "Seconds each server stays in BUILD.") var bootDuration = 20.0
         @Option(help: "The first three octets of the servers' loopback addresses.") var addressPrefix = "127.0.41"
         @Option(help: "SSH bootstraps at the same time (default: cluster up's own).") var concurrency: Int?
+        @Flag(help: "Print when each VM reached each phase.") var timeline = false
         @OptionGroup var options: BenchOptions
 
         func run() async throws {
@@ -72,10 +73,17 @@ extension BenchCommand {
             print("  a provisioner booting Control and then the workers would need at least \(format(2 * bootDuration + 5 * apiLatency)) s")
             // When the first and the last VM reached each phase (from `up --json`).
             var reached: [String: [Double]] = [:]
+            var byNode: [String: [String]] = [:]
             for line in up.output.split(separator: "\n") {
                 guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
                       let phase = object["phase"] as? String, let elapsed = object["elapsed"] as? Double else { continue }
                 reached[phase, default: []].append(elapsed)
+                if let node = object["node"] as? String { byNode[node, default: []].append("\(phase) \(format(elapsed))") }
+            }
+            if timeline {
+                for node in byNode.keys.sorted(by: { $0.compare($1, options: .numeric) == .orderedAscending }) {
+                    print("  \(node): \(byNode[node]!.joined(separator: ", "))")
+                }
             }
             for phase in ["building", "active", "ssh", "bootstrapped", "registered"] {
                 guard let times = reached[phase], let first = times.min(), let last = times.max() else { continue }

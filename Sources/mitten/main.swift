@@ -2,6 +2,7 @@ import Dispatch
 import ArgumentParser
 import NIOCore
 import NIOPosix
+import MittenRuntime
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -12,7 +13,7 @@ import Glibc
 // async code runs, hence this synchronous entry point; MITTEN_DEFAULT_EXECUTOR=1 keeps
 // Swift's own executor (for comparison).
 if environmentValue("MITTEN_DEFAULT_EXECUTOR") != "1" {
-    _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
+    GlobalExecutor.installNIO()
 }
 Task {
     await MittenCommand.main()

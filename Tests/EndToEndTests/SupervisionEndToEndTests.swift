@@ -100,6 +100,11 @@ struct SupervisionEndToEndTests {
         #expect(unknown.status != 0)
         let version = try await harness.run(["version"])
         #expect(version.status == 0 && version.output.hasPrefix("mitten "))
+        // Async code runs on NIO's event loops (GlobalExecutor), unless asked otherwise.
+        let verbose = try await harness.run(["version", "--verbose"])
+        #expect(verbose.output.contains("global executor: NIO event loops"), "\(verbose.output)")
+        let defaultExecutor = try await runProgram(harness.binary, ["version", "--verbose"], environment: harness.environment.merging(["MITTEN_DEFAULT_EXECUTOR": "1"]) { $1 })
+        #expect(defaultExecutor.output.contains("global executor: Swift's default"), "\(defaultExecutor.output)")
     }
 }
 
