@@ -56,7 +56,7 @@ import Yams
         #expect(unit.contains("Restart=always") && unit.contains("RestartPreventExitStatus=78"))
         let start = try #require(files["/etc/mitten/start.sh"])
         #expect(start.permissions == "0755")
-        #expect(start.content.contains("systemctl enable mitten") && start.content.contains("startup --daemon"))
+        #expect(start.content.contains("systemctl enable mitten") && start.content.contains("MITTEN_DAEMONIZED=1 setsid") && start.content.contains("startup --daemon"))
         #expect(start.content.contains("${MITTEN_ROOT:-${MITTEN_SERVER_ROOT:-}}"))
         // The host key cloud-init installs is the one the workspace keeps for this node.
         let hostKey = try workspace.hostKey(for: node)

@@ -39,7 +39,14 @@ if [ -z "$root" ] && [ "$(cat /proc/1/comm 2>/dev/null)" = systemd ]; then
 fi
 MITTEN_SECRET_FILE="$root/etc/mitten/secret"
 export MITTEN_SECRET_FILE
-exec "$root/usr/local/bin/mitten" startup --daemon
+# Detached here (a new session, stdio on /dev/null, syslog logging) rather than with
+# `startup --daemon`, which would start the binary once more only to detach it.
+if command -v setsid >/dev/null 2>&1; then
+  MITTEN_DAEMONIZED=1 setsid "$root/usr/local/bin/mitten" startup </dev/null >/dev/null 2>&1 &
+  echo "mitten started in the background, pid $!"
+else
+  exec "$root/usr/local/bin/mitten" startup --daemon
+fi
 """#,
         "user-data.mustache": #"""
 #cloud-config
