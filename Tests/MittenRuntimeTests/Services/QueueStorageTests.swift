@@ -26,7 +26,7 @@ import Testing
         writes.append(.counters(counters(pushed: count, acked: 10)))
         do {
             let storage = try QueueStorage(path: path, durability: .everyCommit)
-            try await storage.apply(writes)
+            try storage.apply(writes)
         }
         let reopened = try QueueStorage(path: path, durability: .everyCommit)
         let (records, stored, _) = try reopened.load()
@@ -103,7 +103,7 @@ import Testing
         }
         do {
             let storage = try QueueStorage(path: data.path + "/q.sqlite", durability: .everyCommit)
-            for commit in commits { try await storage.apply(commit) }
+            for commit in commits { try storage.apply(commit) }
         }
         let (loaded, loadedCounters, _) = try QueueStorage(path: data.path + "/q.sqlite", durability: .everyCommit).load()
         // A tombstone keeps only its id, delivery and ack time (the journal leaves the rest
@@ -129,7 +129,7 @@ import Testing
         let path = data.path + "/q.sqlite"
         do {
             let storage = try QueueStorage(path: path, durability: .everyCommit)
-            try await storage.apply([.insert(id: 1, lane: .main, position: 0, body: Array("kept".utf8))])
+            try storage.apply([.insert(id: 1, lane: .main, position: 0, body: Array("kept".utf8))])
             try await storage.appendJournalEntry([1, 2, 3])
         }
         let before = try Data(contentsOf: URL(fileURLWithPath: path))

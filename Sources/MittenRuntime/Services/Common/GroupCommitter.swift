@@ -1,9 +1,16 @@
+import Dispatch
 import Synchronization
 
 /// Collects the writes of concurrent calls and makes them durable together, one
 /// transaction for everything that arrived while the previous one was committing
 /// (group commit). A caller enqueues its writes synchronously, in the order its
 /// state changed, and then waits for its ticket.
+///
+/// Commits run one after the other on a thread of their own: the next starts as soon
+/// as the previous is durable, with whatever arrived meanwhile, while the service's
+/// event loop goes on taking calls. (Driven from a task, each commit waited for the
+/// event loop to come back to it between two transactions, so the disk and the loop
+/// took turns.)
 ///
 /// After a failed commit every later wait throws: the in-memory state may be ahead
 /// of the disk, so the service must stop and reload.
@@ -23,11 +30,14 @@ final class GroupCommitter<Write: Sendable>: Sendable {
     }
 
     private let state = Synchronization.Mutex(State())
-    private let apply: @Sendable ([Write]) async throws -> Void
+    private let apply: @Sendable ([Write]) throws -> Void
+    private let queue: DispatchQueue
 
-    /// Creates a committer that makes a batch durable with `apply` (one transaction).
-    init(apply: @escaping @Sendable ([Write]) async throws -> Void) {
+    /// Creates a committer that makes a batch durable with `apply` (one transaction,
+    /// blocking: it runs on the committer's own thread).
+    init(label: String, apply: @escaping @Sendable ([Write]) throws -> Void) {
         self.apply = apply
+        self.queue = DispatchQueue(label: "mitten.commit.\(label)")
     }
 
     /// Queues `writes` for the next commit; nil when there is nothing to write.
@@ -41,7 +51,7 @@ final class GroupCommitter<Write: Sendable>: Sendable {
             return (Ticket(sequence: state.enqueued), start)
         }
         if start {
-            Task { await self.drain() }
+            queue.async { self.drain() }
         }
         return ticket
     }
@@ -67,7 +77,7 @@ final class GroupCommitter<Write: Sendable>: Sendable {
     /// The error that stopped this committer, if any.
     var failure: RuntimeError? { state.withLock { $0.failure } }
 
-    private func drain() async {
+    private func drain() {
         while true {
             let (batch, upTo) = state.withLock { state -> ([Write], Int64) in
                 let batch = state.pending
@@ -78,7 +88,7 @@ final class GroupCommitter<Write: Sendable>: Sendable {
             if batch.isEmpty { return }
             var failure: RuntimeError?
             do {
-                try await apply(batch)
+                try apply(batch)
             } catch let error as RuntimeError {
                 failure = error
             } catch {

@@ -27,8 +27,8 @@ public actor DurableMutex: ChangeWaiting {
         let storage = try MutexStorage(path: dataDirectory.databasePath(kind: "mutex", name: name), durability: durability)
         self.name = name
         self.state = try storage.load()
-        self.committer = GroupCommitter { states in
-            if let last = states.last { try await storage.save(last) }
+        self.committer = GroupCommitter(label: "mutex.\(name)") { states in
+            if let last = states.last { try storage.save(last) }
         }
         self.clock = clock
         let lastToken = state.lastToken

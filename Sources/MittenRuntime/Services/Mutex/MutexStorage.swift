@@ -38,10 +38,10 @@ final class MutexStorage: Sendable {
     }
 
     /// Stores `state`.
-    func save(_ state: LockState) async throws {
+    func save(_ state: LockState) throws {
         let path = self.path
         do {
-            try await database.write { db in
+            try database.write { db in
                 try db.cachedStatement(sql: """
                     INSERT OR REPLACE INTO lock (id, last_token, holder_token, holder_owner, holder_session, holder_expires)
                     VALUES (1, ?, ?, ?, ?, ?)

@@ -35,7 +35,7 @@ public actor DurableQueue: ChangeWaiting {
         self.path = path
         self.storage = storage
         self.state = QueueState(configuration: configuration, records: records, counters: counters)
-        self.committer = GroupCommitter { writes in try await storage.apply(writes) }
+        self.committer = GroupCommitter(label: "queue.\(name)") { writes in try storage.apply(writes) }
         self.journalBytes = journalBytes
         self.clock = clock
         self.durability = durability

@@ -79,10 +79,10 @@ final class QueueStorage: Sendable {
 
     /// Makes `writes` durable in one transaction: the writes after the last snapshot among
     /// them as one journal entry; a snapshot replaces `items` and empties the journal first.
-    func apply(_ writes: [QueueWrite]) async throws {
+    func apply(_ writes: [QueueWrite]) throws {
         let path = self.path
         do {
-            try await database.write { db in
+            try database.write { db in
                 var journalled = writes[...]
                 if let last = writes.lastIndex(where: { if case .snapshot = $0 { true } else { false } }),
                    case .snapshot(let records, let counters) = writes[last] {

@@ -23,7 +23,7 @@ public actor DurableStore: ChangeWaiting {
         let summary = try storage.summary()
         self.name = name
         self.storage = storage
-        self.committer = GroupCommitter { entries in try await storage.append(entries) }
+        self.committer = GroupCommitter(label: "store.\(name)") { entries in try storage.append(entries) }
         self.clock = clock
         self.lastKey = summary.lastKey
         self.durableKey = summary.lastKey

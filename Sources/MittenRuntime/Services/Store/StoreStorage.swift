@@ -63,10 +63,10 @@ final class StoreStorage: Sendable {
     }
 
     /// Appends `entries` in one transaction.
-    func append(_ entries: [StoreEntry]) async throws {
+    func append(_ entries: [StoreEntry]) throws {
         let path = self.path
         do {
-            try await database.write { db in
+            try database.write { db in
                 let statement = try db.cachedStatement(sql: "INSERT INTO entries (key, value) VALUES (?, ?)")
                 for entry in entries {
                     try statement.execute(arguments: [entry.key, Data(entry.value)])
