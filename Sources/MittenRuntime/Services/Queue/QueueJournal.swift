@@ -145,9 +145,11 @@ enum QueueJournal {
 extension QueueState {
     /// Everything a snapshot stores: every item in the queue and every ack tombstone.
     func snapshotRecords() -> [QueueItemRecord] {
-        var records = items.map { id, item in
-            QueueItemRecord(id: id, lane: item.lane, position: item.position, body: item.body, deliveries: item.deliveries,
-                            leasedUntil: item.leasedUntil)
+        var records: [QueueItemRecord] = []
+        records.reserveCapacity(items.count + ackTimes.count)
+        items.forEach { id, item in
+            records.append(QueueItemRecord(id: id, lane: item.lane, position: item.position, body: item.body, deliveries: item.deliveries,
+                                           leasedUntil: item.leasedUntil))
         }
         for (id, at) in ackTimes {
             guard let delivery = ackedDeliveries[id] else { continue }
@@ -157,5 +159,9 @@ extension QueueState {
     }
 
     /// Approximate stored bytes of the live data (for deciding when to snapshot).
-    var snapshotBytes: Int { items.values.reduce(0) { $0 + 40 + $1.body.count } + ackTimes.count * 40 }
+    var snapshotBytes: Int {
+        var bytes = ackTimes.count * 40
+        items.forEach { _, item in bytes += 40 + item.body.count }
+        return bytes
+    }
 }

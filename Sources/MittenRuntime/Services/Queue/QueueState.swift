@@ -93,12 +93,12 @@ public struct QueueState: Sendable {
 
     /// The configuration in force.
     public let configuration: Configuration
-    var items: [Int64: Item] = [:]
+    var items = IDTable<Item>()
     var ready = PerLane<CircularBuffer<Int64>>([])
     var leasedCount = PerLane(0)
     var leases = LeaseHeap()
     /// Recently acked items: their acking delivery, and the ack times in order for pruning.
-    var ackedDeliveries: [Int64: Int] = [:]
+    var ackedDeliveries = IDTable<Int>()
     var ackTimes = CircularBuffer<(id: Int64, at: Timestamp)>()
     var nextID: Int64 = 1
     var nextTail: Int64 = 0
