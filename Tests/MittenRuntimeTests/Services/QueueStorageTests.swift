@@ -141,4 +141,20 @@ import Testing
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
     }
+
+    @Test func anItemIDMittenNeverWritesIsRefused() async throws {
+        let data = try TemporaryDataDirectory()
+        defer { data.cleanUp() }
+        let path = data.path + "/q.sqlite"
+        do {
+            let storage = try QueueStorage(path: path, durability: .everyCommit)
+            try storage.apply([.insert(id: -7, lane: .main, position: 0, body: Array("odd".utf8))])
+        }
+        #expect {
+            _ = try QueueStorage(path: path, durability: .everyCommit).load()
+        } throws: { error in
+            guard let error = error as? RuntimeError else { return false }
+            return error.code == .databaseCorrupt && error.message.contains(path) && error.message.contains("item id -7")
+        }
+    }
 }

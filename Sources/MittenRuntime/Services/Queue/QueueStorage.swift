@@ -70,6 +70,10 @@ final class QueueStorage: Sendable {
                     journalBytes += blob.count
                     QueueJournal.replay(writes, onto: &byID, counters: &counters)
                 }
+                // Ids start at 1 (the queue keeps items in tables indexed by id).
+                if let bad = byID.keys.first(where: { $0 < 1 }) {
+                    throw RuntimeError(.databaseCorrupt, "\(path): item id \(bad) is not one mitten writes (ids start at 1); the file was left untouched: move it aside to start empty, or restore it from a backup")
+                }
                 return (Array(byID.values), counters, journalBytes)
             }
         } catch let error as DatabaseError {
