@@ -30,6 +30,8 @@ extension MittenCommand {
         }
 
         func run() async throws {
+            // Long-running: give back the pages only the start touched (ResidentMemory).
+            ResidentMemory.trimAfterStart()
             let daemonized = ProcessInfo.processInfo.environment["MITTEN_DAEMONIZED"] == "1"
             let logger = options.logger(label: "mitten.service.\(kind)", default: .info, syslogIdent: daemonized ? "\(kind)-\(name)" : nil)
             let (secret, _) = try options.secret()

@@ -57,6 +57,8 @@ extension MittenCommand {
         }
 
         func run() async throws {
+            // Long-running: give back the pages only the start touched (ResidentMemory).
+            ResidentMemory.trimAfterStart()
             let daemonized = ProcessInfo.processInfo.environment["MITTEN_DAEMONIZED"] == "1"
             if daemon && !daemonized { return try detach() }
             let placement = localhost ? try localPlacement() : try await cloudPlacement(daemonized: daemonized)

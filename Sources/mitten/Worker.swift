@@ -35,6 +35,8 @@ extension MittenCommand {
         @OptionGroup var options: RuntimeOptions
 
         func run() async throws {
+            // Long-running: give back the pages only the start touched (ResidentMemory).
+            ResidentMemory.trimAfterStart()
             let daemonized = ProcessInfo.processInfo.environment["MITTEN_DAEMONIZED"] == "1"
             let logger = options.logger(label: "mitten.worker.\(type)", default: .info, syslogIdent: daemonized ? type : nil)
             let (secret, secretFile) = try options.secret()

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+@testable import MittenRuntime
+
+/// Which mappings a process may give back, and that giving them back is harmless.
+@Suite struct ResidentMemoryTests {
+    static let smaps = """
+    55d0c0000000-55d0c2c68000 r-xp 00000000 fd:01 123 /usr/local/bin/mitten
+    Size:              45472 kB
+    Rss:               16580 kB
+    Private_Dirty:         0 kB
+    Shared_Dirty:          0 kB
+    Anonymous:             0 kB
+    55d0c2c69000-55d0c2db9000 r--p 02c68000 fd:01 123 /usr/local/bin/mitten
+    Size:               1344 kB
+    Private_Dirty:      1344 kB
+    Shared_Dirty:          0 kB
+    Anonymous:          1344 kB
+    55d0c2db9000-55d0c38de000 rw-p 02db8000 fd:01 123 /usr/local/bin/mitten
+    Private_Dirty:      3096 kB
+    Anonymous:          3096 kB
+    55d0c4000000-55d0c4021000 rw-p 00000000 00:00 0 [heap]
+    Anonymous:            16 kB
+    7f2200000000-7f22000c5000 r--p 00000000 fd:01 77 /usr/lib/x86_64-linux-gnu/libcrypto.so.3
+    Private_Dirty:         0 kB
+    Shared_Dirty:          0 kB
+    Anonymous:             0 kB
+    7f22000c5000-7f2200342000 r-xp 000c5000 fd:01 77 /usr/lib/x86_64-linux-gnu/libcrypto.so.3
+    Anonymous:             0 kB
+    7f2300000000-7f2300001000 r--s 00000000 fd:01 88 /dev/shm/shared
+    Anonymous:             0 kB
+    7f2400000000-7f2400002000 r--p 00000000 00:00 0 [vvar]
+    Anonymous:             0 kB
+    7f2500000000-7f2500010000 r-xp 00000000 fd:01 99 /usr/lib/x86_64-linux-gnu/libfoo.so
+    Private_Dirty:         4 kB
+    Anonymous:             0 kB
+    """
+
+    @Test func onlyCleanPrivateReadOnlyFileMappingsAreReleasable() {
+        let found = ResidentMemory.releasable(smaps: Self.smaps)
+        #expect(found == [
+            .init(start: 0x55d0c0000000, end: 0x55d0c2c68000),  // the binary's code and read-only data
+            .init(start: 0x7f2200000000, end: 0x7f22000c5000),  // a library's read-only data
+            .init(start: 0x7f22000c5000, end: 0x7f2200342000),  // a library's code
+        ])
+        // Not: relocated RELRO data (copied pages), writable data, the heap, a shared
+        // mapping, kernel pseudo-files, a mapping with dirty pages.
+    }
+
+    @Test func releasingThemLeavesTheProcessWorking() throws {
+        let released = ResidentMemory.releaseCleanFilePages()
+        #expect(released > 0)
+        // Code and read-only data come back from the page cache on the next touch.
+        let text = String(decoding: try JSONEncoder().encode(["k": [1, 2, 3]]), as: UTF8.self)
+        #expect(text == #"{"k":[1,2,3]}"#)
+        #expect(ResidentMemory.releasable(smaps: ResidentMemory.procText("/proc/self/smaps") ?? "").count > 0)
+    }
+}
