@@ -31,9 +31,13 @@ import Testing
     Anonymous:             0 kB
     7f2400000000-7f2400002000 r--p 00000000 00:00 0 [vvar]
     Anonymous:             0 kB
-    7f2500000000-7f2500010000 r-xp 00000000 fd:01 99 /usr/lib/x86_64-linux-gnu/libfoo.so
+    7f2500000000-7f2500010000 r-xp 00000000 fd:01 99 /opt/app/libjust-written.so
     Private_Dirty:         4 kB
+    Shared_Dirty:       1024 kB
     Anonymous:             0 kB
+    7f2600000000-7f2600010000 r-xp 00000000 fd:01 98 /opt/app/libtextrel.so
+    Private_Dirty:         8 kB
+    Anonymous:             8 kB
     """
 
     @Test func onlyCleanPrivateReadOnlyFileMappingsAreReleasable() {
@@ -42,9 +46,10 @@ import Testing
             .init(start: 0x55d0c0000000, end: 0x55d0c2c68000),  // the binary's code and read-only data
             .init(start: 0x7f2200000000, end: 0x7f22000c5000),  // a library's read-only data
             .init(start: 0x7f22000c5000, end: 0x7f2200342000),  // a library's code
+            .init(start: 0x7f2500000000, end: 0x7f2500010000),  // code of a file written moments ago (dirty page cache)
         ])
         // Not: relocated RELRO data (copied pages), writable data, the heap, a shared
-        // mapping, kernel pseudo-files, a mapping with dirty pages.
+        // mapping, kernel pseudo-files, code with text relocations (copied pages).
     }
 
     @Test func releasingThemLeavesTheProcessWorking() throws {

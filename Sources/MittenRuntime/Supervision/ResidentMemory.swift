@@ -11,7 +11,7 @@ import Glibc
 /// process's resident set for as long as it lives.
 ///
 /// Only mappings that are private, file-backed, never writable and hold no copied
-/// (anonymous) page are released: their pages are exactly the file's, so
+/// (anonymous) page are released: their pages are the page cache's, so
 /// `MADV_DONTNEED` merely unmaps them, and what is used again is mapped back from the
 /// page cache on the next touch. Relocated data (`.data.rel.ro`, RELRO) has copied
 /// pages and is never touched here.
@@ -31,13 +31,14 @@ public enum ResidentMemory {
     }
 
     /// The mappings of an smaps text that are private, file-backed, not writable and
-    /// without anonymous or dirty pages.
+    /// without anonymous pages. (Dirty pages there are the page cache's: a file written
+    /// moments ago, such as a freshly fetched binary; the page cache keeps them.)
     static func releasable(smaps text: String) -> [Mapping] {
         var found: [Mapping] = []
         var current: (mapping: Mapping, eligible: Bool)?
-        var anonymous = 0, dirty = 0
+        var anonymous = 0
         func close() {
-            if let current, current.eligible, anonymous == 0, dirty == 0 { found.append(current.mapping) }
+            if let current, current.eligible, anonymous == 0 { found.append(current.mapping) }
         }
         for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -52,11 +53,8 @@ public enum ResidentMemory {
                     && permissions.hasSuffix("p") && path.hasPrefix("/") && !path.hasPrefix("/dev/") && !path.hasPrefix("/memfd:")
                 current = (Mapping(start: start, end: end), eligible)
                 anonymous = 0
-                dirty = 0
             } else if first == "Anonymous:", fields.count >= 2 {
                 anonymous = Int(fields[1]) ?? 1
-            } else if first == "Private_Dirty:" || first == "Shared_Dirty:", fields.count >= 2 {
-                dirty += Int(fields[1]) ?? 1
             }
         }
         close()
