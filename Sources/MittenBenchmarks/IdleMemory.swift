@@ -13,7 +13,19 @@ extension BenchCommand {
             let (control, address) = try await Bench.startControl(mitten: options.mittenPath, environment: environment, secret: secret)
             let worker = try ChildProcess.spawn(executable: options.mittenPath, arguments: ["worker", "--type", "Idle", "--control", address.description, "--log-level", "error"], environment: environment)
             try await Task.sleep(for: .seconds(2))
-            print("W5 idle RSS: Control \(ProcessFacts.residentKB(pid: control.pid)) KB, idle worker \(ProcessFacts.residentKB(pid: worker.pid)) KB")
+            print("W5 idle RSS: Control \(ProcessFacts.residentKB(pid: control.pid)) KB, idle worker \(ProcessFacts.residentKB(pid: worker.pid)) KB (2 s after start)")
+            // Idle is not still: the worker pings Control and renews its registration every
+            // 10 s, and the processes give back start-up pages every 20 s (ResidentMemory):
+            // RSS over 30 s, sampled every 500 ms.
+            var samples: [(control: Int, worker: Int)] = []
+            for _ in 0..<60 {
+                try await Task.sleep(for: .milliseconds(500))
+                samples.append((ProcessFacts.residentKB(pid: control.pid), ProcessFacts.residentKB(pid: worker.pid)))
+            }
+            for (role, values) in [("Control", samples.map(\.control)), ("idle worker", samples.map(\.worker))] {
+                let sorted = values.sorted()
+                print("W5 idle RSS over 30 s, \(role): min \(sorted.first ?? 0) KB, median \(sorted[sorted.count / 2]) KB, max \(sorted.last ?? 0) KB")
+            }
             // RSS counts the code pages every mitten process on the host shares; what one
             // more process really costs is its private memory (USS) and its share (PSS).
             for (role, pid) in [("Control", control.pid), ("idle worker", worker.pid)] {

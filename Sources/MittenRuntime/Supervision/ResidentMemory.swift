@@ -16,12 +16,21 @@ import Glibc
 /// page cache on the next touch. Relocated data (`.data.rel.ro`, RELRO) has copied
 /// pages and is never touched here.
 public enum ResidentMemory {
-    /// Releases start-up pages once, `delay` after now, off the event loops.
-    public static func trimAfterStart(delay: Duration = .seconds(1)) {
-        let nanoseconds = Int(delay.components.seconds) * 1_000_000_000 + Int(delay.components.attoseconds / 1_000_000_000)
-        DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
+    /// Releases start-up pages `delay` after now, and again every `period` after that
+    /// (a first run of periodic work, such as a lease renewal, touches code and metadata
+    /// that later runs do not need again), off the event loops.
+    public static func trimAfterStart(delay: Duration = .seconds(1), period: Duration = .seconds(20)) {
+        let queue = DispatchQueue.global(qos: .utility)
+        let every = DispatchTimeInterval.nanoseconds(nanoseconds(period))
+        @Sendable func trim() {
             _ = releaseCleanFilePages()
+            queue.asyncAfter(deadline: .now() + every, execute: trim)
         }
+        queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds(delay)), execute: trim)
+    }
+
+    private static func nanoseconds(_ duration: Duration) -> Int {
+        Int(duration.components.seconds) * 1_000_000_000 + Int(duration.components.attoseconds / 1_000_000_000)
     }
 
     /// A mapping of `/proc/self/smaps` that may be released.
