@@ -124,37 +124,34 @@ import Testing
     }
 
     @Test func damagedEntryIsRefusedAndLeftAlone() async throws {
+        try await expectRefusedLoad(mentioning: "journal entry 2") { storage in
+            try storage.apply([.insert(id: 1, lane: .main, position: 0, body: Array("kept".utf8))])
+            try await storage.appendJournalEntry([1, 2, 3])
+        }
+    }
+
+    @Test func anItemIDMittenNeverWritesIsRefused() async throws {
+        try await expectRefusedLoad(mentioning: "item id -7") { storage in
+            try storage.apply([.insert(id: -7, lane: .main, position: 0, body: Array("odd".utf8))])
+        }
+    }
+
+    /// Writes a database with `prepare`; loading it must be refused as corrupt, naming
+    /// the file and `mentioning`, and leave the file byte for byte as it was.
+    private func expectRefusedLoad(mentioning: String, _ prepare: (QueueStorage) async throws -> Void) async throws {
         let data = try TemporaryDataDirectory()
         defer { data.cleanUp() }
         let path = data.path + "/q.sqlite"
         do {
-            let storage = try QueueStorage(path: path, durability: .everyCommit)
-            try storage.apply([.insert(id: 1, lane: .main, position: 0, body: Array("kept".utf8))])
-            try await storage.appendJournalEntry([1, 2, 3])
+            try await prepare(try QueueStorage(path: path, durability: .everyCommit))
         }
         let before = try Data(contentsOf: URL(fileURLWithPath: path))
         #expect {
             _ = try QueueStorage(path: path, durability: .everyCommit).load()
         } throws: { error in
             guard let error = error as? RuntimeError else { return false }
-            return error.code == .databaseCorrupt && error.message.contains(path) && error.message.contains("journal entry 2")
+            return error.code == .databaseCorrupt && error.message.contains(path) && error.message.contains(mentioning)
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
-    }
-
-    @Test func anItemIDMittenNeverWritesIsRefused() async throws {
-        let data = try TemporaryDataDirectory()
-        defer { data.cleanUp() }
-        let path = data.path + "/q.sqlite"
-        do {
-            let storage = try QueueStorage(path: path, durability: .everyCommit)
-            try storage.apply([.insert(id: -7, lane: .main, position: 0, body: Array("odd".utf8))])
-        }
-        #expect {
-            _ = try QueueStorage(path: path, durability: .everyCommit).load()
-        } throws: { error in
-            guard let error = error as? RuntimeError else { return false }
-            return error.code == .databaseCorrupt && error.message.contains(path) && error.message.contains("item id -7")
-        }
     }
 }
