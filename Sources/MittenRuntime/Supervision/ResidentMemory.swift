@@ -16,10 +16,12 @@ import Glibc
 /// page cache on the next touch. Relocated data (`.data.rel.ro`, RELRO) has copied
 /// pages and is never touched here.
 public enum ResidentMemory {
-    /// Releases start-up pages `delay` after now, and again every `period` after that
+    /// Releases start-up pages `delay` after now (once the start has settled: released
+    /// earlier, pages the start is still about to use are faulted right back), and
+    /// again every `period` after that
     /// (a first run of periodic work, such as a lease renewal, touches code and metadata
     /// that later runs do not need again), off the event loops.
-    public static func trimAfterStart(delay: Duration = .seconds(1), period: Duration = .seconds(20)) {
+    public static func trimAfterStart(delay: Duration = .seconds(5), period: Duration = .seconds(20)) {
         let queue = DispatchQueue.global(qos: .utility)
         let every = DispatchTimeInterval.nanoseconds(nanoseconds(period))
         @Sendable func trim() {
