@@ -1,7 +1,6 @@
 import CSwiftConcurrencyHook
 import NIOCore
 import NIOPosix
-import Synchronization
 
 /// Swift Concurrency's global executor as mitten's processes run it: NIO's singleton
 /// event loops, so that an RPC's continuation resumes on the thread that read its reply
@@ -17,14 +16,11 @@ public enum GlobalExecutor {
     /// second argument is the default enqueue, not used.
     typealias EnqueueHook = @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
 
-    private static let installed = Atomic<Bool>(false)
-
     /// Makes NIO's event loops the global executor. Call it before any async code runs
-    /// (from a synchronous `main`). False when another hook is already set; it is never
-    /// replaced.
+    /// (from a synchronous `main`), once. False when a hook is already set (the C side
+    /// swaps atomically from none); it is never replaced.
     @discardableResult
     public static func installNIO() -> Bool {
-        guard installed.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return true }
         let hook: EnqueueHook = { job, _ in
             // Sticky: a job enqueued from one of the group's loops stays on that loop.
             MultiThreadedEventLoopGroup.singleton.any().enqueue(ExecutorJob(job))

@@ -108,14 +108,6 @@ struct IDTable<Value> {
             }
         }
     }
-
-    /// Every value, in id order.
-    var values: [Value] {
-        var all: [Value] = []
-        all.reserveCapacity(count)
-        forEach { _, value in all.append(value) }
-        return all
-    }
 }
 
 extension IDTable: Sendable where Value: Sendable {}
