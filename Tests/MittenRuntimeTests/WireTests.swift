@@ -64,6 +64,58 @@ struct WireTests {
         _ = service
     }
 
+    /// One timer per connection covers every call's deadline: a short call started after
+    /// a long one still times out on time, and the long one is not disturbed.
+    @Test func aShorterDeadlineAfterALongerOneStillExpires() async throws {
+        let (server, _) = try await startTestServer(secret: secret)
+        defer { Task { await server.close() } }
+        let connection = try await WireConnection.connect(to: server.address, secret: secret)
+        let longDone = Counter()
+        let long = Task {
+            defer { longDone.increment() }
+            return try await connection.call(service: "Test", method: "sleep", ["ms": 20_000], as: [String: Int].self, timeout: .seconds(40))
+        }
+        try await Task.sleep(for: .milliseconds(50))
+        let error = await #expect(throws: RuntimeError.self) {
+            try await connection.call(service: "Test", method: "sleep", ["ms": 5000], as: [String: Int].self, timeout: .milliseconds(100))
+        }
+        #expect(error?.code == .timeout)
+        // Had the timer stayed at the long call's deadline, the short one would have failed
+        // only then (40 s), after the long one's reply (20 s).
+        #expect(longDone.value == 0)
+        long.cancel()
+        await #expect(throws: RuntimeError.self) { try await long.value }
+        // Many deadlines at once, each failing only its own call.
+        try await withThrowingTaskGroup(of: RuntimeError.Code?.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    do {
+                        _ = try await connection.call(service: "Test", method: "sleep", ["ms": 3000], as: [String: Int].self, timeout: .milliseconds(50 + 10 * index))
+                        return nil
+                    } catch let error as RuntimeError { return error.code }
+                }
+            }
+            for try await code in group { #expect(code == .timeout) }
+        }
+        #expect(try await connection.call(service: "Test", method: "echo", ["still": "here"], as: [String: String].self) == ["still": "here"])
+        await connection.close()
+    }
+
+    @Test func aCallFromACancelledTaskFailsWithoutBeingSent() async throws {
+        let (server, service) = try await startTestServer(secret: secret)
+        defer { Task { await server.close() } }
+        let connection = try await WireConnection.connect(to: server.address, secret: secret)
+        let call = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await connection.call(service: "Test", method: "sleep", ["ms": 20000], as: [String: Int].self)
+        }
+        let error = await #expect(throws: RuntimeError.self) { try await call.value }
+        #expect(error?.code == .cancelled)
+        #expect(service.cancelledCalls.value == 0)
+        #expect(try await connection.call(service: "Test", method: "echo", ["still": "here"], as: [String: String].self) == ["still": "here"])
+        await connection.close()
+    }
+
     @Test func cancellationReachesTheServer() async throws {
         let (server, service) = try await startTestServer(secret: secret)
         defer { Task { await server.close() } }

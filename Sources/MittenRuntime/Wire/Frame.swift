@@ -73,6 +73,7 @@ public struct Frame: Sendable, Equatable {
         guard let count = body.readInteger(as: UInt16.self), body.readableBytes >= Int(count) else {
             throw malformed("truncated \(what) name")
         }
+        if count == 0 { return "" }  // every reply
         // Validated in place: no array per name per frame.
         let name = body.readableBytesView.prefix(Int(count)).withContiguousStorageIfAvailable { String(validating: $0, as: UTF8.self) }
         body.moveReaderIndex(forwardBy: Int(count))

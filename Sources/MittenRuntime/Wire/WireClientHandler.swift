@@ -1,24 +1,21 @@
 import NIOCore
 
-/// What a caller sends down a client connection's pipeline.
-enum WireClientCommand: Sendable {
-    /// Send a request and complete `promise` with its reply (or fail it after `timeout`).
-    case call(Frame, timeout: TimeAmount, promise: EventLoopPromise<ByteBuffer>)
-    /// Give up on a pending call: fail it with `cancelled` and tell the server.
-    case cancel(callID: UInt64)
-}
-
 /// The client side of one connection: answers the server's greeting, checks the
 /// server's proof, then matches replies to pending calls by id. When the connection
-/// closes every pending call fails with `connectionClosed`. Lives on its event loop.
-final class WireClientHandler: ChannelDuplexHandler {
+/// closes every pending call fails with `connectionClosed`. Lives on its event loop;
+/// ``WireConnection`` calls ``start(_:deadline:_:)`` and ``cancel(_:)`` there.
+///
+/// A call costs one dictionary entry: its continuation is resumed straight from the
+/// reply (no promise, future or callback list per call), and one timer per connection
+/// covers every call's deadline (no scheduled task per call).
+final class WireClientHandler: ChannelInboundHandler {
     typealias InboundIn = WireInbound
-    typealias OutboundIn = WireClientCommand
     typealias OutboundOut = ByteBuffer
 
     private struct Pending {
-        var promise: EventLoopPromise<ByteBuffer>
-        var timeout: Scheduled<Void>?
+        var continuation: UnsafeContinuation<ByteBuffer, any Error>
+        var deadline: NIODeadline
+        var timeout: TimeAmount
     }
 
     private let secret: ClusterSecret
@@ -26,10 +23,66 @@ final class WireClientHandler: ChannelDuplexHandler {
     private var clientNonce: [UInt8] = []
     private var serverNonce: [UInt8] = []
     private var pending: [UInt64: Pending] = [:]
+    private var context: ChannelHandlerContext?
+    private var closed = false
+    /// The deadline timer: due no later than the earliest pending deadline.
+    private var timer: (deadline: NIODeadline, task: Scheduled<Void>)?
 
     init(secret: ClusterSecret, ready: EventLoopPromise<Void>) {
         self.secret = secret
         self.ready = ready
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    /// Sends `frame` and resumes `continuation` with its reply, or with an error when the
+    /// deadline passes or the connection closes first. On the event loop.
+    func start(_ frame: Frame, deadline: NIODeadline, timeout: TimeAmount, _ continuation: UnsafeContinuation<ByteBuffer, any Error>) {
+        guard let context, !closed else {
+            continuation.resume(throwing: RuntimeError(.connectionClosed, "the connection is closed"))
+            return
+        }
+        pending[frame.callID] = Pending(continuation: continuation, deadline: deadline, timeout: timeout)
+        if timer.map({ deadline < $0.deadline }) ?? true { armTimer(at: deadline, context: context) }
+        var out = context.channel.allocator.buffer(capacity: Frame.fixedBodyLength + 4 + frame.service.utf8.count + frame.method.utf8.count + frame.payload.readableBytes)
+        frame.write(to: &out)
+        context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+    }
+
+    /// Gives up on a call: fails it with `cancelled` and tells the server. Nothing when
+    /// the call is not pending (answered already, or not started). On the event loop.
+    func cancel(_ callID: UInt64) {
+        guard let call = pending.removeValue(forKey: callID) else { return }
+        call.continuation.resume(throwing: RuntimeError(.cancelled, "the call was cancelled"))
+        guard let context, !closed else { return }
+        var out = context.channel.allocator.buffer(capacity: 32)
+        Frame(kind: .cancel, callID: callID).write(to: &out)
+        context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+    }
+
+    private func armTimer(at deadline: NIODeadline, context: ChannelHandlerContext) {
+        timer?.task.cancel()
+        let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
+        timer = (deadline, context.eventLoop.scheduleTask(deadline: deadline) { bound.value.expireDue() })
+    }
+
+    /// Fails every call whose deadline passed and arms the timer for the next one.
+    private func expireDue() {
+        timer = nil
+        let now = NIODeadline.now()
+        var next: NIODeadline?
+        for (callID, call) in pending {
+            if call.deadline <= now {
+                pending[callID] = nil
+                let seconds = Double(call.timeout.nanoseconds) / 1e9
+                call.continuation.resume(throwing: RuntimeError(.timeout, "no reply within \(seconds) s"))
+            } else if next.map({ call.deadline < $0 }) ?? true {
+                next = call.deadline
+            }
+        }
+        if let next, let context, !closed { armTimer(at: next, context: context) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -47,47 +100,15 @@ final class WireClientHandler: ChannelDuplexHandler {
             }
         case .frame(let frame):
             guard let call = pending.removeValue(forKey: frame.callID) else { return }
-            call.timeout?.cancel()
             switch frame.kind {
-            case .response: call.promise.succeed(frame.payload)
-            case .error: call.promise.fail(WireCodec.error(from: frame.payload))
+            case .response: call.continuation.resume(returning: frame.payload)
+            case .error: call.continuation.resume(throwing: WireCodec.error(from: frame.payload))
             case .request, .cancel:
-                call.promise.fail(RuntimeError(.malformedFrame, "the server sent a \(frame.kind) frame as a reply"))
+                call.continuation.resume(throwing: RuntimeError(.malformedFrame, "the server sent a \(frame.kind) frame as a reply"))
             }
         case .clientProof:
             fail(context, RuntimeError(.handshakeFailed, "the server sent a client handshake message"))
         }
-    }
-
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        switch unwrapOutboundIn(data) {
-        case .call(let frame, let timeout, let callPromise):
-            let bound = NIOLoopBound(self, eventLoop: context.eventLoop)
-            let callID = frame.callID
-            let scheduled = context.eventLoop.scheduleTask(in: timeout) {
-                bound.value.expire(callID, timeout: timeout)
-            }
-            pending[callID] = Pending(promise: callPromise, timeout: scheduled)
-            var out = context.channel.allocator.buffer(capacity: 64 + frame.payload.readableBytes)
-            frame.write(to: &out)
-            context.write(wrapOutboundOut(out), promise: promise)
-        case .cancel(let callID):
-            guard let call = pending.removeValue(forKey: callID) else {
-                promise?.succeed()
-                return
-            }
-            call.timeout?.cancel()
-            call.promise.fail(RuntimeError(.cancelled, "the call was cancelled"))
-            var out = context.channel.allocator.buffer(capacity: 32)
-            Frame(kind: .cancel, callID: callID).write(to: &out)
-            context.write(wrapOutboundOut(out), promise: promise)
-        }
-    }
-
-    private func expire(_ callID: UInt64, timeout: TimeAmount) {
-        guard let call = pending.removeValue(forKey: callID) else { return }
-        let seconds = Double(timeout.nanoseconds) / 1e9
-        call.promise.fail(RuntimeError(.timeout, "no reply within \(seconds) s"))
     }
 
     func channelInactive(context: ChannelHandlerContext) {
@@ -97,6 +118,7 @@ final class WireClientHandler: ChannelDuplexHandler {
 
     func handlerRemoved(context: ChannelHandlerContext) {
         failAll(RuntimeError(.connectionClosed, "the connection closed before the reply arrived"))
+        self.context = nil
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -110,12 +132,12 @@ final class WireClientHandler: ChannelDuplexHandler {
     }
 
     private func failAll(_ error: RuntimeError) {
+        closed = true
         ready.fail(error)
+        timer?.task.cancel()
+        timer = nil
         let calls = pending
         pending.removeAll()
-        for call in calls.values {
-            call.timeout?.cancel()
-            call.promise.fail(error)
-        }
+        for call in calls.values { call.continuation.resume(throwing: error) }
     }
 }

@@ -7,10 +7,12 @@ import Synchronization
 /// timeout and is cancelled (locally and on the server) when the calling task is.
 public final class WireConnection: Sendable {
     private let channel: any Channel
+    private let handler: NIOLoopBound<WireClientHandler>
     private let nextCallID = Atomic<UInt64>(0)
 
-    private init(channel: any Channel) {
+    private init(channel: any Channel, handler: NIOLoopBound<WireClientHandler>) {
         self.channel = channel
+        self.handler = handler
     }
 
     /// Connects to `address` and completes the handshake with `secret`.
@@ -53,7 +55,16 @@ public final class WireConnection: Sendable {
             if let error = error as? RuntimeError, error.code == .handshakeFailed { throw error }
             throw RuntimeError(.handshakeFailed, "\(address) closed the connection during the handshake; check that both sides use the same cluster secret (MITTEN_SECRET_FILE)")
         }
-        return WireConnection(channel: channel)
+        let handler: NIOLoopBound<WireClientHandler>
+        do {
+            handler = try await eventLoop.submit {
+                NIOLoopBound(try channel.pipeline.syncOperations.handler(type: WireClientHandler.self), eventLoop: eventLoop)
+            }.get()
+        } catch {
+            channel.close(promise: nil)
+            throw RuntimeError(.connectionClosed, "\(address) closed the connection right after the handshake")
+        }
+        return WireConnection(channel: channel, handler: handler)
     }
 
     /// True until the connection closes.
@@ -62,17 +73,29 @@ public final class WireConnection: Sendable {
     /// Calls `service.method` with a raw payload and returns the raw result.
     public func call(service: String, method: String, payload: ByteBuffer = ByteBuffer(), timeout: Duration = .seconds(30)) async throws -> ByteBuffer {
         let callID = nextCallID.add(1, ordering: .relaxed).newValue
-        let promise = channel.eventLoop.makePromise(of: ByteBuffer.self)
         let frame = Frame(kind: .request, callID: callID, service: service, method: method, payload: payload)
-        let channel = self.channel
+        let wait = TimeAmount(timeout)
+        let deadline = NIODeadline.now() + wait
+        let (loop, handler) = (channel.eventLoop, self.handler)
         return try await withTaskCancellationHandler {
-            channel.writeAndFlush(WireClientCommand.call(frame, timeout: TimeAmount(timeout), promise: promise)).whenFailure { _ in
-                promise.fail(RuntimeError(.connectionClosed, "the connection is closed"))
+            try await withUnsafeThrowingContinuation { continuation in
+                guard !Task.isCancelled else {
+                    continuation.resume(throwing: RuntimeError(.cancelled, "the call was cancelled"))
+                    return
+                }
+                if loop.inEventLoop {
+                    // A cancellation from now on queues its `cancel` behind this start.
+                    handler.value.start(frame, deadline: deadline, timeout: wait, continuation)
+                } else {
+                    loop.execute { handler.value.start(frame, deadline: deadline, timeout: wait, continuation) }
+                    // Cancelled between the check above and the start being queued: the
+                    // handler's `cancel` may have run first and found nothing; queue one
+                    // behind the start (a second cancel of one call does nothing).
+                    if Task.isCancelled { loop.execute { handler.value.cancel(callID) } }
+                }
             }
-            return try await promise.futureResult.get()
         } onCancel: {
-            channel.writeAndFlush(WireClientCommand.cancel(callID: callID), promise: nil)
-            promise.fail(RuntimeError(.cancelled, "the call was cancelled"))
+            loop.execute { handler.value.cancel(callID) }
         }
     }
 
