@@ -1,4 +1,5 @@
 import Testing
+import NIOCore
 @testable import MittenRuntime
 
 @Suite(.timeLimit(.minutes(1)))
@@ -118,5 +119,63 @@ struct RegistryTests {
         #expect(try await client.unregister("Queue-jobs"))
         await client.client.close()
         await server.close()
+    }
+
+    @Test func hotMethodsSpeakTheirBinaryLayout() async throws {
+        let secret = ClusterSecret.random()
+        let registry = Registry(clock: ContinuousClock())
+        let service = RegistryService.wireService(registry) { ServiceDescription(name: "Mitten-registry", kind: "Registry") }
+        let server = try await WireServer.bind(services: [service], secret: secret, logger: testLogger)
+        let client = RegistryClient(client: WireClient(address: server.address, secret: secret, logger: testLogger))
+        let entry = RegistryEntry(name: "Statistics-lätenz", address: WireAddress(host: "10.0.0.7", port: 65535), description: "Statistics")
+        #expect(try await client.register(entry, ttl: .milliseconds(1500)))
+        #expect(try await client.register(entry, ttl: .seconds(30)) == false)  // a renewal
+        #expect(try await client.lookup("Statistics-lätenz") == entry)
+        #expect(try await client.lookup("Statistics-other") == nil)
+        // The documented bytes, as a client in another language writes them.
+        var request = ByteBuffer()
+        request.writeInteger(UInt32(30_000))
+        for text in ["Queue-raw", "127.0.0.1"] { request.writeInteger(UInt16(text.utf8.count)); request.writeString(text) }
+        request.writeInteger(UInt16(4242))
+        request.writeInteger(UInt16(5)); request.writeString("Queue")
+        let reply = try await client.client.call(service: "Registry", method: "register", payload: request)
+        #expect(Array(reply.readableBytesView) == [1])
+        let found = try await client.client.call(service: "Registry", method: "lookup", payload: ByteBuffer(bytes: [0, 9] + Array("Queue-raw".utf8)))
+        var expected = ByteBuffer()
+        for text in ["Queue-raw", "127.0.0.1"] { expected.writeInteger(UInt16(text.utf8.count)); expected.writeString(text) }
+        expected.writeInteger(UInt16(4242))
+        expected.writeInteger(UInt16(5)); expected.writeString("Queue")
+        #expect(found == expected)
+        // A bad payload is refused with badPayload; the connection goes on.
+        for bad in [
+            ByteBuffer(bytes: [0, 0, 0]),                                  // ends inside the lease
+            ByteBuffer(bytes: [0, 0, 0, 0, 0, 1, 0x41, 0, 0, 0, 0, 0, 0]), // a lease of 0 ms
+            ByteBuffer(bytes: [0, 0, 3, 232, 0, 1, 0xFF, 0, 0, 0, 0, 0, 0]), // a name that is not UTF-8
+            ByteBuffer(bytes: [0, 0, 3, 232, 0, 1, 0x41, 0, 0, 0, 0, 0, 0, 9]), // a byte after its end
+        ] {
+            let error = await #expect(throws: RuntimeError.self) {
+                _ = try await client.client.call(service: "Registry", method: "register", payload: bad)
+            }
+            #expect(error?.remoteCode == "badPayload")
+        }
+        let error = await #expect(throws: RuntimeError.self) {
+            _ = try await client.client.call(service: "Registry", method: "lookup", payload: ByteBuffer(bytes: [0, 5, 0x41]))
+        }
+        #expect(error?.remoteCode == "badPayload")
+        #expect(try await client.lookup("Queue-raw")?.address == WireAddress(host: "127.0.0.1", port: 4242))
+        await client.client.close()
+        await server.close()
+    }
+
+    @Test(arguments: [
+        // (a lease the client may not send, why)
+        (Duration.zero, "no lease"),
+        (Duration.seconds(-1), "a negative lease"),
+        (Duration.seconds(5_000_000), "a lease beyond u32 milliseconds"),
+    ])
+    func clientRefusesLeasesTheLayoutCannotCarry(ttl: Duration, why: String) {
+        #expect(throws: RuntimeError.self, "\(why)") {
+            _ = try RegistryWireFormat.encodeRegister(RegistryEntry(name: "a", address: address, description: "d"), ttl: ttl)
+        }
     }
 }

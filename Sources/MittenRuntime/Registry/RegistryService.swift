@@ -7,19 +7,6 @@ public enum RegistryService {
     /// The name the registry registers itself under.
     public static let entryName = "Mitten-registry"
 
-    /// `register` argument: an entry and its lease in seconds.
-    public struct Registration: Codable, Sendable {
-        /// The entry.
-        public var entry: RegistryEntry
-        /// Lease length in seconds.
-        public var ttlSeconds: Double
-        /// Creates a registration.
-        public init(entry: RegistryEntry, ttlSeconds: Double) {
-            self.entry = entry
-            self.ttlSeconds = ttlSeconds
-        }
-    }
-
     /// A name argument.
     public struct Name: Codable, Sendable {
         /// The name.
@@ -44,17 +31,20 @@ public enum RegistryService {
         var service = WireService(name: name)
         // Everything but `wait` is a quick step under the registry's lock: answered on
         // the event loop.
-        service.onSync("register", Registration.self) { registration in
-            guard registration.ttlSeconds > 0, registration.ttlSeconds <= 86_400, !registration.entry.name.isEmpty else {
+        // `register` and `lookup` are the hot methods, with binary payloads
+        // (RegistryWireFormat): every owner renews, every client resolves.
+        service.onInline("register") { payload in
+            let (entry, ttl) = try RegistryWireFormat.decodeRegister(payload)
+            guard ttl > .zero, ttl <= .seconds(86_400), !entry.name.isEmpty else {
                 throw RuntimeError(.badPayload, "a registration needs a name and a lease between 0 and 86400 seconds")
             }
-            return ["new": registry.register(registration.entry, ttl: .seconds(registration.ttlSeconds))]
+            return RegistryWireFormat.encodeIsNew(registry.register(entry, ttl: ttl))
         }
         service.onSync("unregister", Name.self) { argument in
             ["removed": registry.unregister(argument.name)]
         }
-        service.onSync("lookup", Name.self) { argument in
-            Found(entry: registry.lookup(argument.name))
+        service.onInline("lookup") { payload in
+            try RegistryWireFormat.encodeFound(registry.lookup(try RegistryWireFormat.decodeName(payload)))
         }
         service.on("wait", Name.self) { argument in
             let seconds = min(max(argument.timeoutSeconds ?? 10, 0), 3600)
@@ -89,10 +79,9 @@ public struct RegistryClient: Sendable {
     /// Registers or renews an entry; returns true when the name was new.
     @discardableResult
     public func register(_ entry: RegistryEntry, ttl: Duration) async throws -> Bool {
-        let seconds = Double(ttl.components.seconds) + Double(ttl.components.attoseconds) / 1e18
         let reply = try await client.call(service: RegistryService.name, method: "register",
-                                          RegistryService.Registration(entry: entry, ttlSeconds: seconds), as: [String: Bool].self, timeout: timeout)
-        return reply["new"] ?? false
+                                          payload: try RegistryWireFormat.encodeRegister(entry, ttl: ttl), timeout: timeout)
+        return try RegistryWireFormat.decodeIsNew(reply)
     }
 
     /// Removes a name.
@@ -104,7 +93,8 @@ public struct RegistryClient: Sendable {
 
     /// The live entry for `name`, if any.
     public func lookup(_ name: String) async throws -> RegistryEntry? {
-        try await client.call(service: RegistryService.name, method: "lookup", RegistryService.Name(name: name), as: RegistryService.Found.self, timeout: timeout).entry
+        try RegistryWireFormat.decodeFound(try await client.call(service: RegistryService.name, method: "lookup",
+                                                                 payload: try RegistryWireFormat.encodeName(name), timeout: timeout))
     }
 
     /// Waits up to `timeout` for `name` to be registered.

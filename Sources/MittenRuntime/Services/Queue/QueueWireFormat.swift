@@ -190,10 +190,7 @@ enum QueueWireFormat {
     }
 
     private static func read<T: FixedWidthInteger>(_ type: T.Type, _ input: inout ByteBuffer, _ what: String) throws -> T {
-        guard let value = input.readInteger(as: T.self) else {
-            throw RuntimeError(.badPayload, "the payload ends before \(what) (see docs/wire-protocol.md, Queue)")
-        }
-        return value
+        try WirePayload.read(type, &input, what, section: "Queue")
     }
 
     private static func truncated(_ method: String, _ what: String) -> RuntimeError {
@@ -201,8 +198,6 @@ enum QueueWireFormat {
     }
 
     private static func expectEnd(_ input: ByteBuffer, _ method: String) throws {
-        guard input.readableBytes == 0 else {
-            throw RuntimeError(.badPayload, "the \(method) payload has \(input.readableBytes) bytes after its end (see docs/wire-protocol.md, Queue)")
-        }
+        try WirePayload.expectEnd(input, method, section: "Queue")
     }
 }
