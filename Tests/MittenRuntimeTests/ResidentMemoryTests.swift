@@ -60,4 +60,44 @@ import Testing
         #expect(text == #"{"k":[1,2,3]}"#)
         #expect(ResidentMemory.releasable(smaps: ResidentMemory.procText("/proc/self/smaps") ?? "").count > 0)
     }
+
+    /// After a release, the next check releases only when the process was idle since the
+    /// check before it and has mapped back at least the minimum since the release.
+    @Test(arguments: [
+        // (CPU ms used in the 2 s since the previous check, KB mapped back since the release, release?)
+        (0, 4_700, true),      // an idle worker after its ping and renewal
+        (40, 4_700, true),     // 2% of one CPU: still idle
+        (41, 4_700, false),    // busy: keeps its pages
+        (900, 20_000, false),  // working hard
+        (0, 511, false),       // too little mapped back to be worth it
+        (0, 512, true),
+        (0, 0, false),         // nothing happened
+    ])
+    func releasesAgainOnlyWhenIdleAndGrown(cpuMilliseconds: Int, grownKB: Int, expected: Bool) {
+        var trim = ResidentMemory.IdleTrim()
+        let start = ContinuousClock.now
+        trim.released(fileResidentKB: 7_000)
+        let first = trim.shouldRelease(.init(cpu: .seconds(1), wall: start, fileResidentKB: 7_000))
+        #expect(!first)  // the first check only notes its sample
+        let sample = ResidentMemory.IdleTrim.Sample(cpu: .seconds(1) + .milliseconds(cpuMilliseconds), wall: start + .seconds(2), fileResidentKB: 7_000 + grownKB)
+        let decided = trim.shouldRelease(sample)
+        #expect(decided == expected)
+    }
+
+    @Test func withoutAFirstReleaseNothingIsReleased() {
+        var trim = ResidentMemory.IdleTrim()
+        let start = ContinuousClock.now
+        let first = trim.shouldRelease(.init(cpu: .zero, wall: start, fileResidentKB: 0))
+        let second = trim.shouldRelease(.init(cpu: .zero, wall: start + .seconds(2), fileResidentKB: 50_000))
+        #expect(!first && !second)
+    }
+
+    @Test func readsThisProcessFigures() {
+        #expect(ResidentMemory.fileResidentKB() > 0)
+        let before = ResidentMemory.processCPUTime()
+        var sum = 0
+        for value in 0..<2_000_000 { sum &+= value &* value }
+        #expect(sum != 0)
+        #expect(ResidentMemory.processCPUTime() > before)
+    }
 }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -17,18 +18,77 @@ import Glibc
 /// pages and is never touched here.
 public enum ResidentMemory {
     /// Releases start-up pages `delay` after now (once the start has settled: released
-    /// earlier, pages the start is still about to use are faulted right back), and
-    /// again every `period` after that
-    /// (a first run of periodic work, such as a lease renewal, touches code and metadata
-    /// that later runs do not need again), off the event loops.
-    public static func trimAfterStart(delay: Duration = .seconds(5), period: Duration = .seconds(20)) {
+    /// earlier, pages the start is still about to use are faulted right back), then
+    /// checks every `period` and releases again when the process was idle since the
+    /// last check and has mapped pages back since the last release (``IdleTrim``): an
+    /// idle worker's ping and lease renewal every 10 s fault ~4.7 MB of code back in
+    /// (64 KB of fault-around per fault), which would otherwise stay until the next
+    /// release. A busy process keeps its pages. Runs off the event loops.
+    public static func trimAfterStart(delay: Duration = .seconds(5), period: Duration = .seconds(2)) {
         let queue = DispatchQueue.global(qos: .utility)
         let every = DispatchTimeInterval.nanoseconds(nanoseconds(period))
-        @Sendable func trim() {
+        let policy = Mutex(IdleTrim())
+        @Sendable func release() {
             _ = releaseCleanFilePages()
-            queue.asyncAfter(deadline: .now() + every, execute: trim)
+            let after = fileResidentKB()
+            policy.withLock { $0.released(fileResidentKB: after) }
         }
-        queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds(delay)), execute: trim)
+        @Sendable func check() {
+            let sample = IdleTrim.Sample(cpu: processCPUTime(), wall: ContinuousClock.now, fileResidentKB: fileResidentKB())
+            if policy.withLock({ $0.shouldRelease(sample) }) { release() }
+            queue.asyncAfter(deadline: .now() + every, execute: check)
+        }
+        queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds(delay))) {
+            release()
+            check()
+        }
+    }
+
+    /// When to release again after the first time: a pure decision over samples of the
+    /// process's CPU time and file-backed resident memory.
+    struct IdleTrim {
+        struct Sample {
+            var cpu: Duration
+            var wall: ContinuousClock.Instant
+            var fileResidentKB: Int
+        }
+
+        /// At most this share of one CPU used since the previous check counts as idle.
+        var idleShare = 0.02
+        /// Releases only once this much has been mapped back since the last release.
+        var minimumGrowthKB = 512
+        private var previous: Sample?
+        private var afterRelease: Int?
+
+        /// Notes the file-backed resident memory right after a release.
+        mutating func released(fileResidentKB: Int) {
+            afterRelease = fileResidentKB
+        }
+
+        /// Whether to release now; notes `sample` for the next check.
+        mutating func shouldRelease(_ sample: Sample) -> Bool {
+            defer { previous = sample }
+            guard let previous, let afterRelease else { return false }
+            let wall = previous.wall.duration(to: sample.wall)
+            guard wall > .zero else { return false }
+            let idle = (sample.cpu - previous.cpu) / wall <= idleShare
+            return idle && sample.fileResidentKB - afterRelease >= minimumGrowthKB
+        }
+    }
+
+    /// File-backed resident memory (the `shared` field of `/proc/self/statm`, in KB).
+    static func fileResidentKB() -> Int {
+        guard let text = procText("/proc/self/statm") else { return 0 }
+        let fields = text.split(separator: " ")
+        guard fields.count >= 3, let pages = Int(fields[2]) else { return 0 }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
+    }
+
+    /// CPU time this process used so far (every thread, user and system).
+    static func processCPUTime() -> Duration {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
     }
 
     private static func nanoseconds(_ duration: Duration) -> Int {
