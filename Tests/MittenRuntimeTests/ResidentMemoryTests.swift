@@ -69,8 +69,8 @@ import Testing
         (40, 4_700, true),     // 2% of one CPU: still idle
         (41, 4_700, false),    // busy: keeps its pages
         (900, 20_000, false),  // working hard
-        (0, 511, false),       // too little mapped back to be worth it
-        (0, 512, true),
+        (0, 3_071, false),     // too little mapped back to be worth it
+        (0, 3_072, true),
         (0, 0, false),         // nothing happened
     ])
     func releasesAgainOnlyWhenIdleAndGrown(cpuMilliseconds: Int, grownKB: Int, expected: Bool) {
@@ -84,12 +84,27 @@ import Testing
         #expect(decided == expected)
     }
 
-    @Test func withoutAFirstReleaseNothingIsReleased() {
+    @Test func theFirstCheckReleasesStartUpPagesWhateverTheLoad() {
         var trim = ResidentMemory.IdleTrim()
         let start = ContinuousClock.now
-        let first = trim.shouldRelease(.init(cpu: .zero, wall: start, fileResidentKB: 0))
-        let second = trim.shouldRelease(.init(cpu: .zero, wall: start + .seconds(2), fileResidentKB: 50_000))
-        #expect(!first && !second)
+        let first = trim.shouldRelease(.init(cpu: .seconds(3), wall: start, fileResidentKB: 26_000))
+        #expect(first)
+        trim.released(fileResidentKB: 4_000)
+        let second = trim.shouldRelease(.init(cpu: .seconds(3), wall: start + .seconds(2), fileResidentKB: 4_800))
+        #expect(!second)
+    }
+
+    @Test(arguments: [
+        ("7346 2710 1697 11493 0 1113 0\n", 1697),
+        ("7346 2710 1697", 1697),
+        ("1 2 0 4 0 6 0\n", 0),
+        ("7346 2710", nil),
+        ("7346 2710 -5 1 0 1 0\n", nil),
+        ("", nil),
+    ] as [(String, Int?)])
+    func readsTheSharedFieldOfStatm(text: String, expected: Int?) {
+        let bytes = Array(text.utf8)
+        #expect(bytes.withUnsafeBufferPointer { ResidentMemory.sharedPages(statm: $0) } == expected)
     }
 
     @Test func readsThisProcessFigures() {

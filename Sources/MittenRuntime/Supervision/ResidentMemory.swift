@@ -1,6 +1,4 @@
-import Dispatch
 import Foundation
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -21,31 +19,62 @@ public enum ResidentMemory {
     /// earlier, pages the start is still about to use are faulted right back), then
     /// checks every `period` and releases again when the process was idle since the
     /// last check and has mapped pages back since the last release (``IdleTrim``): an
-    /// idle worker's ping and lease renewal every 10 s fault ~4.7 MB of code back in
+    /// idle worker's ping and lease renewal every 10 s fault ~4.6 MB of code back in
     /// (64 KB of fault-around per fault), which would otherwise stay until the next
-    /// release. A busy process keeps its pages. Runs off the event loops.
+    /// release. A busy process keeps its pages. The checks run on a thread of their own
+    /// that sleeps in between, so a check touches little code besides two small reads
+    /// (on a Dispatch queue, each check woke the pool's machinery and kept ~0.8 MB of
+    /// it resident; on an event loop, ~1.5 MB of NIO's loop).
     public static func trimAfterStart(delay: Duration = .seconds(5), period: Duration = .seconds(2)) {
-        let queue = DispatchQueue.global(qos: .utility)
-        let every = DispatchTimeInterval.nanoseconds(nanoseconds(period))
-        let policy = Mutex(IdleTrim())
-        @Sendable func release() {
-            _ = releaseCleanFilePages()
-            let after = fileResidentKB()
-            policy.withLock { $0.released(fileResidentKB: after) }
-        }
-        @Sendable func check() {
-            let sample = IdleTrim.Sample(cpu: processCPUTime(), wall: ContinuousClock.now, fileResidentKB: fileResidentKB())
-            if policy.withLock({ $0.shouldRelease(sample) }) { release() }
-            queue.asyncAfter(deadline: .now() + every, execute: check)
-        }
-        queue.asyncAfter(deadline: .now() + .nanoseconds(nanoseconds(delay))) {
-            release()
-            check()
+        // A bare pthread: Foundation's Thread cost the start of every process ~4 ms
+        // (its own set-up faults in code), measured by `mitten-bench cold-start`.
+        let schedule = Unmanaged.passRetained(Schedule(delay: delay, period: period)).toOpaque()
+        var thread: pthread_t = 0
+        let started = pthread_create(&thread, nil, { argument in
+            let schedule = Unmanaged<Schedule>.fromOpaque(argument!).takeRetainedValue()
+            ResidentMemory.trimLoop(delay: schedule.delay, period: schedule.period)
+            return nil
+        }, schedule)
+        if started == 0 {
+            pthread_detach(thread)
+        } else {
+            Unmanaged<Schedule>.fromOpaque(schedule).release()
         }
     }
 
-    /// When to release again after the first time: a pure decision over samples of the
-    /// process's CPU time and file-backed resident memory.
+    private final class Schedule {
+        let delay: Duration
+        let period: Duration
+        init(delay: Duration, period: Duration) {
+            self.delay = delay
+            self.period = period
+        }
+    }
+
+    private static func trimLoop(delay: Duration, period: Duration) -> Never {
+        var trim = IdleTrim()
+        var pause = delay
+        while true {
+            sleep(for: pause)
+            pause = period
+            let sample = IdleTrim.Sample(cpu: processCPUTime(), wall: ContinuousClock.now, fileResidentKB: fileResidentKB())
+            guard trim.shouldRelease(sample) else { continue }
+            _ = releaseCleanFilePages()
+            trim.released(fileResidentKB: fileResidentKB())
+        }
+    }
+
+    private static func sleep(for duration: Duration) {
+        var remaining = timespec(tv_sec: Int(duration.components.seconds), tv_nsec: Int(duration.components.attoseconds / 1_000_000_000))
+        while true {
+            let request = remaining
+            guard nanosleep([request], &remaining) != 0, errno == EINTR else { return }
+        }
+    }
+
+    /// When to release: at the first check (start-up pages), then again after a check
+    /// period of idleness once enough has been mapped back; a pure decision over samples
+    /// of the process's CPU time and file-backed resident memory.
     struct IdleTrim {
         struct Sample {
             var cpu: Duration
@@ -55,8 +84,11 @@ public enum ResidentMemory {
 
         /// At most this share of one CPU used since the previous check counts as idle.
         var idleShare = 0.02
-        /// Releases only once this much has been mapped back since the last release.
-        var minimumGrowthKB = 512
+        /// Releases only once this much has been mapped back since the last release: an
+        /// idle worker's cycle maps ~4.6 MB back, while Control's own periodic work keeps
+        /// ~2-3 MB of code busy that would otherwise be released and mapped back every
+        /// few seconds.
+        var minimumGrowthKB = 3072
         private var previous: Sample?
         private var afterRelease: Int?
 
@@ -68,7 +100,8 @@ public enum ResidentMemory {
         /// Whether to release now; notes `sample` for the next check.
         mutating func shouldRelease(_ sample: Sample) -> Bool {
             defer { previous = sample }
-            guard let previous, let afterRelease else { return false }
+            guard let afterRelease else { return true }
+            guard let previous else { return false }
             let wall = previous.wall.duration(to: sample.wall)
             guard wall > .zero else { return false }
             let idle = (sample.cpu - previous.cpu) / wall <= idleShare
@@ -77,11 +110,37 @@ public enum ResidentMemory {
     }
 
     /// File-backed resident memory (the `shared` field of `/proc/self/statm`, in KB).
+    /// Read with two system calls into a stack buffer, not through Foundation: this runs
+    /// right after a release and every 2 s, and whatever code it runs is faulted back in
+    /// 64 KB at a time (reading the file through FileHandle and String kept ~2.7 MB of
+    /// code resident).
     static func fileResidentKB() -> Int {
-        guard let text = procText("/proc/self/statm") else { return 0 }
-        let fields = text.split(separator: " ")
-        guard fields.count >= 3, let pages = Int(fields[2]) else { return 0 }
-        return pages * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
+        let descriptor = open("/proc/self/statm", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return 0 }
+        defer { close(descriptor) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 128) { buffer in
+            let count = read(descriptor, buffer.baseAddress, buffer.count)
+            guard count > 0, let pages = sharedPages(statm: UnsafeBufferPointer(rebasing: buffer[..<count])) else { return 0 }
+            return pages * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024
+        }
+    }
+
+    /// The third field ("shared") of a statm text, `size resident shared text lib data dt`.
+    static func sharedPages(statm: UnsafeBufferPointer<UInt8>) -> Int? {
+        var field = 0
+        var value: Int?
+        for byte in statm {
+            switch byte {
+            case UInt8(ascii: " "), UInt8(ascii: "\n"):
+                if field == 2 { return value }
+                field += 1
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if field == 2 { value = (value ?? 0) * 10 + Int(byte - UInt8(ascii: "0")) }
+            default:
+                return nil
+            }
+        }
+        return field == 2 ? value : nil
     }
 
     /// CPU time this process used so far (every thread, user and system).
@@ -89,10 +148,6 @@ public enum ResidentMemory {
         var time = timespec()
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
         return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Int {
-        Int(duration.components.seconds) * 1_000_000_000 + Int(duration.components.attoseconds / 1_000_000_000)
     }
 
     /// A mapping of `/proc/self/smaps` that may be released.
