@@ -101,12 +101,27 @@ struct RegistryTests {
         #expect(await waiter.value == nil)
     }
 
-    @Test func registryOverTheWire() async throws {
+    /// A registry served on loopback, and a client of it.
+    private func serveRegistry() async throws -> (WireServer, RegistryClient) {
         let secret = ClusterSecret.random()
         let registry = Registry(clock: ContinuousClock())
         let service = RegistryService.wireService(registry) { ServiceDescription(name: "Mitten-registry", kind: "Registry") }
         let server = try await WireServer.bind(services: [service], secret: secret, logger: testLogger)
-        let client = RegistryClient(client: WireClient(address: server.address, secret: secret, logger: testLogger))
+        return (server, RegistryClient(client: WireClient(address: server.address, secret: secret, logger: testLogger)))
+    }
+
+    /// Strings as the documented layout writes them: `u16 length, UTF-8 bytes`.
+    private func strings(_ texts: String...) -> ByteBuffer {
+        var out = ByteBuffer()
+        for text in texts {
+            out.writeInteger(UInt16(text.utf8.count))
+            out.writeString(text)
+        }
+        return out
+    }
+
+    @Test func registryOverTheWire() async throws {
+        let (server, client) = try await serveRegistry()
         let entry = RegistryEntry(name: "Queue-jobs", address: address, description: "Queue")
         let waiter = Task { try await client.wait(for: "Queue-jobs", timeout: .seconds(10)) }
         try await Task.sleep(for: .milliseconds(50))
@@ -122,11 +137,7 @@ struct RegistryTests {
     }
 
     @Test func hotMethodsSpeakTheirBinaryLayout() async throws {
-        let secret = ClusterSecret.random()
-        let registry = Registry(clock: ContinuousClock())
-        let service = RegistryService.wireService(registry) { ServiceDescription(name: "Mitten-registry", kind: "Registry") }
-        let server = try await WireServer.bind(services: [service], secret: secret, logger: testLogger)
-        let client = RegistryClient(client: WireClient(address: server.address, secret: secret, logger: testLogger))
+        let (server, client) = try await serveRegistry()
         let entry = RegistryEntry(name: "Statistics-lätenz", address: WireAddress(host: "10.0.0.7", port: 65535), description: "Statistics")
         #expect(try await client.register(entry, ttl: .milliseconds(1500)))
         #expect(try await client.register(entry, ttl: .seconds(30)) == false)  // a renewal
@@ -135,16 +146,14 @@ struct RegistryTests {
         // The documented bytes, as a client in another language writes them.
         var request = ByteBuffer()
         request.writeInteger(UInt32(30_000))
-        for text in ["Queue-raw", "127.0.0.1"] { request.writeInteger(UInt16(text.utf8.count)); request.writeString(text) }
-        request.writeInteger(UInt16(4242))
-        request.writeInteger(UInt16(5)); request.writeString("Queue")
+        var entryBytes = strings("Queue-raw", "127.0.0.1")
+        entryBytes.writeInteger(UInt16(4242))
+        entryBytes.writeImmutableBuffer(strings("Queue"))
+        request.writeImmutableBuffer(entryBytes)
         let reply = try await client.client.call(service: "Registry", method: "register", payload: request)
         #expect(Array(reply.readableBytesView) == [1])
-        let found = try await client.client.call(service: "Registry", method: "lookup", payload: ByteBuffer(bytes: [0, 9] + Array("Queue-raw".utf8)))
-        var expected = ByteBuffer()
-        for text in ["Queue-raw", "127.0.0.1"] { expected.writeInteger(UInt16(text.utf8.count)); expected.writeString(text) }
-        expected.writeInteger(UInt16(4242))
-        expected.writeInteger(UInt16(5)); expected.writeString("Queue")
+        let found = try await client.client.call(service: "Registry", method: "lookup", payload: strings("Queue-raw"))
+        let expected = entryBytes
         #expect(found == expected)
         // A bad payload is refused with badPayload; the connection goes on.
         for bad in [
