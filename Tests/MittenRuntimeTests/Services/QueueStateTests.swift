@@ -149,4 +149,23 @@ enum QueueStep: Sendable {
         #expect(reloaded.ack([first[0].lease], now: t0.advanced(by: .seconds(2)), writes: &more).accepted == 1)
         #expect(reloaded.counters.acked == 1)
     }
+
+    /// Once every item is acked and its tombstone forgotten, a reloaded queue still gives
+    /// new items ids never used before, so an old lease cannot ack a new item.
+    @Test func idsAreNeverReusedAfterADrainAndAReload() throws {
+        var queue = QueueState()
+        var writes: [QueueWrite] = []
+        try queue.push(["a", "b", "c"].map(bytes), writes: &writes)
+        let popped = try queue.pop(limit: 3, now: t0, writes: &writes)
+        #expect(queue.ack(popped.map(\.lease), now: t0, writes: &writes).accepted == 3)
+        var records: [Int64: QueueItemRecord] = [:]
+        var counters = QueueCounters()
+        QueueJournal.replay(writes, onto: &records, counters: &counters)
+        // The tombstones are purged once the ack memory has passed: nothing is left.
+        var reloaded = QueueState(records: records.values.filter { $0.ackedAt == nil }, counters: counters)
+        var more: [QueueWrite] = []
+        #expect(try reloaded.push([bytes("new")], writes: &more) == [4])
+        #expect(reloaded.ack([popped[0].lease], now: t0, writes: &more).accepted == 0)
+        #expect(try reloaded.pop(limit: 1, now: t0, writes: &more).map(text) == ["new"])
+    }
 }

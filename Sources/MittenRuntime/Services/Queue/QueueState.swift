@@ -115,6 +115,10 @@ public struct QueueState: Sendable {
     public init(configuration: Configuration = Configuration(), records: [QueueItemRecord], counters: QueueCounters) {
         self.configuration = configuration
         self.counters = counters
+        // Ids are handed out in order by pushes only, and `pushed` is stored in the same
+        // commit as the items: past every id ever given, even once the items and their
+        // ack tombstones are gone (a reused id would let an old lease ack a new item).
+        nextID = counters.pushed + 1
         var readyRecords: [QueueItemRecord] = []
         var tombstones: [(id: Int64, at: Timestamp)] = []
         for record in records {
