@@ -2,7 +2,7 @@ import NIOCore
 
 /// The binary payloads of the registry's hot methods, `register` (every owner renews
 /// every third of its lease) and `lookup` (every client resolving a named service):
-/// docs/wire-protocol.md, "Registry". JSON through Codable was three quarters of the
+/// docs/wire-protocol.md, "Registry". JSON through Codable was nearly half of the
 /// CPU of such a call on both sides.
 enum RegistryWireFormat {
     static let section = "Registry"
