@@ -7,7 +7,7 @@ extension BenchCommand {
     struct Ping: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "W1: sequential pings to Control (calls/s, p50, p99).")
         @Option var calls = 20_000
-        @Option(help: "Another method to time the same way, SERVICE.METHOD with an empty payload (e.g. Registry.counts: an async method).")
+        @Option(help: "Another method to time the same way, SERVICE.METHOD with an empty payload (e.g. Registry.describe, an async method: a task per call on the server; Registry.counts, answered on the event loop with JSON).")
         var method: String?
         @OptionGroup var options: BenchOptions
 
