@@ -73,24 +73,24 @@ import Testing
         (0, 3_072, true),
         (0, 0, false),         // nothing happened
     ])
-    func releasesAgainOnlyWhenIdleAndGrown(cpuMilliseconds: Int, grownKB: Int, expected: Bool) {
+    func releasesAgainOnlyWhenIdleAndGrown(cpuMilliseconds: Int64, grownKB: Int, expected: Bool) {
         var trim = ResidentMemory.IdleTrim()
-        let start = ContinuousClock.now
+        let second: Int64 = 1_000_000_000
         trim.released(fileResidentKB: 7_000)
-        let first = trim.shouldRelease(.init(cpu: .seconds(1), wall: start, fileResidentKB: 7_000))
+        let first = trim.shouldRelease(.init(cpuNanoseconds: second, wallNanoseconds: 50 * second, fileResidentKB: 7_000))
         #expect(!first)  // the first check only notes its sample
-        let sample = ResidentMemory.IdleTrim.Sample(cpu: .seconds(1) + .milliseconds(cpuMilliseconds), wall: start + .seconds(2), fileResidentKB: 7_000 + grownKB)
+        let sample = ResidentMemory.IdleTrim.Sample(cpuNanoseconds: second + cpuMilliseconds * 1_000_000, wallNanoseconds: 52 * second,
+                                                    fileResidentKB: 7_000 + grownKB)
         let decided = trim.shouldRelease(sample)
         #expect(decided == expected)
     }
 
     @Test func theFirstCheckReleasesStartUpPagesWhateverTheLoad() {
         var trim = ResidentMemory.IdleTrim()
-        let start = ContinuousClock.now
-        let first = trim.shouldRelease(.init(cpu: .seconds(3), wall: start, fileResidentKB: 26_000))
+        let first = trim.shouldRelease(.init(cpuNanoseconds: 3_000_000_000, wallNanoseconds: 5_000_000_000, fileResidentKB: 26_000))
         #expect(first)
         trim.released(fileResidentKB: 4_000)
-        let second = trim.shouldRelease(.init(cpu: .seconds(3), wall: start + .seconds(2), fileResidentKB: 4_800))
+        let second = trim.shouldRelease(.init(cpuNanoseconds: 3_000_000_000, wallNanoseconds: 7_000_000_000, fileResidentKB: 4_800))
         #expect(!second)
     }
 
@@ -109,10 +109,10 @@ import Testing
 
     @Test func readsThisProcessFigures() {
         #expect(ResidentMemory.fileResidentKB() > 0)
-        let before = ResidentMemory.processCPUTime()
+        let before = ResidentMemory.nanoseconds(CLOCK_PROCESS_CPUTIME_ID)
         var sum = 0
         for value in 0..<2_000_000 { sum &+= value &* value }
         #expect(sum != 0)
-        #expect(ResidentMemory.processCPUTime() > before)
+        #expect(ResidentMemory.nanoseconds(CLOCK_PROCESS_CPUTIME_ID) > before)
     }
 }

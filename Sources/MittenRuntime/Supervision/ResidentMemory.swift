@@ -43,29 +43,34 @@ public enum ResidentMemory {
     }
 
     private final class Schedule {
-        let delay: Duration
-        let period: Duration
+        let delay: timespec
+        let period: timespec
         init(delay: Duration, period: Duration) {
-            self.delay = delay
-            self.period = period
+            self.delay = ResidentMemory.interval(delay)
+            self.period = ResidentMemory.interval(period)
         }
     }
 
-    private static func trimLoop(delay: Duration, period: Duration) -> Never {
+    private static func interval(_ duration: Duration) -> timespec {
+        timespec(tv_sec: Int(duration.components.seconds), tv_nsec: Int(duration.components.attoseconds / 1_000_000_000))
+    }
+
+    private static func trimLoop(delay: timespec, period: timespec) -> Never {
         var trim = IdleTrim()
         var pause = delay
         while true {
-            sleep(for: pause)
+            sleep(pause)
             pause = period
-            let sample = IdleTrim.Sample(cpu: processCPUTime(), wall: ContinuousClock.now, fileResidentKB: fileResidentKB())
+            let sample = IdleTrim.Sample(cpuNanoseconds: nanoseconds(CLOCK_PROCESS_CPUTIME_ID), wallNanoseconds: nanoseconds(CLOCK_MONOTONIC),
+                                         fileResidentKB: fileResidentKB())
             guard trim.shouldRelease(sample) else { continue }
             _ = releaseCleanFilePages()
             trim.released(fileResidentKB: fileResidentKB())
         }
     }
 
-    private static func sleep(for duration: Duration) {
-        var remaining = timespec(tv_sec: Int(duration.components.seconds), tv_nsec: Int(duration.components.attoseconds / 1_000_000_000))
+    private static func sleep(_ duration: timespec) {
+        var remaining = duration
         while true {
             let request = remaining
             guard nanosleep([request], &remaining) != 0, errno == EINTR else { return }
@@ -74,16 +79,18 @@ public enum ResidentMemory {
 
     /// When to release: at the first check (start-up pages), then again after a check
     /// period of idleness once enough has been mapped back; a pure decision over samples
-    /// of the process's CPU time and file-backed resident memory.
+    /// of the process's CPU time and file-backed resident memory. Plain integers, no
+    /// `Duration` or clock types: a check right after a release would fault their code
+    /// (128-bit arithmetic, generic metadata) back in, ~0.5 MB of it.
     struct IdleTrim {
         struct Sample {
-            var cpu: Duration
-            var wall: ContinuousClock.Instant
+            var cpuNanoseconds: Int64
+            var wallNanoseconds: Int64
             var fileResidentKB: Int
         }
 
-        /// At most this share of one CPU used since the previous check counts as idle.
-        var idleShare = 0.02
+        /// At most this share of one CPU, in percent, used since the previous check counts as idle.
+        var idlePercent: Int64 = 2
         /// Releases only once this much has been mapped back since the last release: an
         /// idle worker's cycle maps ~4.6 MB back, while Control's own periodic work keeps
         /// ~2-3 MB of code busy that would otherwise be released and mapped back every
@@ -102,9 +109,9 @@ public enum ResidentMemory {
             defer { previous = sample }
             guard let afterRelease else { return true }
             guard let previous else { return false }
-            let wall = previous.wall.duration(to: sample.wall)
-            guard wall > .zero else { return false }
-            let idle = (sample.cpu - previous.cpu) / wall <= idleShare
+            let wall = sample.wallNanoseconds - previous.wallNanoseconds
+            guard wall > 0 else { return false }
+            let idle = (sample.cpuNanoseconds - previous.cpuNanoseconds) * 100 <= wall * idlePercent
             return idle && sample.fileResidentKB - afterRelease >= minimumGrowthKB
         }
     }
@@ -143,11 +150,12 @@ public enum ResidentMemory {
         return field == 2 ? value : nil
     }
 
-    /// CPU time this process used so far (every thread, user and system).
-    static func processCPUTime() -> Duration {
+    /// A clock's reading in nanoseconds: `CLOCK_PROCESS_CPUTIME_ID` is the CPU time this
+    /// process used so far (every thread, user and system).
+    static func nanoseconds(_ clock: clockid_t) -> Int64 {
         var time = timespec()
-        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
-        return .seconds(time.tv_sec) + .nanoseconds(time.tv_nsec)
+        clock_gettime(clock, &time)
+        return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
     }
 
     /// A mapping of `/proc/self/smaps` that may be released.
