@@ -103,8 +103,10 @@ struct SupervisionEndToEndTests {
         // Async code runs on NIO's event loops (GlobalExecutor), unless asked otherwise.
         let verbose = try await harness.run(["version", "--verbose"])
         #expect(verbose.output.contains("global executor: NIO event loops"), "\(verbose.output)")
+        #expect(verbose.output.contains("after a sleep: NIO event loops"), "\(verbose.output)")
         let defaultExecutor = try await runProgram(harness.binary, ["version", "--verbose"], environment: harness.environment.merging(["MITTEN_DEFAULT_EXECUTOR": "1"]) { $1 })
         #expect(defaultExecutor.output.contains("global executor: Swift's default"), "\(defaultExecutor.output)")
+        #expect(defaultExecutor.output.contains("after a sleep: Swift's default"), "\(defaultExecutor.output)")
     }
 }
 

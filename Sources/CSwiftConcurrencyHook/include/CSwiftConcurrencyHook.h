@@ -11,4 +11,11 @@
 /// where it is a hidden symbol that `dlsym` cannot see.
 bool mitten_install_swift_task_enqueueGlobal_hook(void *_Nonnull hook);
 
+/// The same for the hooks that receive jobs to run after a delay
+/// (`swift_task_enqueueGlobalWithDelay_hook`) or at a deadline of a clock
+/// (`swift_task_enqueueGlobalWithDeadline_hook`: `Task.sleep`); without them those jobs
+/// wait on Dispatch's timers and run on Dispatch's threads.
+bool mitten_install_swift_task_enqueueGlobalWithDelay_hook(void *_Nonnull hook);
+bool mitten_install_swift_task_enqueueGlobalWithDeadline_hook(void *_Nonnull hook);
+
 #endif

@@ -1,6 +1,9 @@
 import CSwiftConcurrencyHook
 import NIOCore
 import NIOPosix
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Swift Concurrency's global executor as mitten's processes run it: NIO's singleton
 /// event loops, so that an RPC's continuation resumes on the thread that read its reply
@@ -16,21 +19,83 @@ public enum GlobalExecutor {
     /// second argument is the default enqueue, not used.
     typealias EnqueueHook = @convention(thin) (UnownedJob, @convention(thin) (UnownedJob) -> Void) -> Void
 
-    /// Makes NIO's event loops the global executor. Call it before any async code runs
-    /// (from a synchronous `main`), once. False when a hook is already set (the C side
-    /// swaps atomically from none); it is never replaced.
+    /// The hook for jobs to run after a delay in nanoseconds.
+    typealias DelayHook = @convention(thin) (UInt64, UnownedJob, @convention(thin) (UInt64, UnownedJob) -> Void) -> Void
+    /// The hook for jobs to run at a deadline (seconds, nanoseconds) of a clock, with a
+    /// tolerance (seconds, nanoseconds) and the clock's id; `Task.sleep` comes here.
+    typealias DeadlineHook = @convention(thin) (
+        Int64, Int64, Int64, Int64, Int32, UnownedJob,
+        @convention(thin) (Int64, Int64, Int64, Int64, Int32, UnownedJob) -> Void
+    ) -> Void
+
+    /// Makes NIO's event loops the global executor, timers included: a job to run later
+    /// (`Task.sleep`) waits as a scheduled task of an event loop, not on Dispatch's
+    /// timers, and runs on that loop, not on a Dispatch thread. Call it before any async
+    /// code runs (from a synchronous `main`), once. False when a hook is already set
+    /// (the C side swaps atomically from none); it is never replaced.
     @discardableResult
     public static func installNIO() -> Bool {
         let hook: EnqueueHook = { job, _ in
             // Sticky: a job enqueued from one of the group's loops stays on that loop.
             MultiThreadedEventLoopGroup.singleton.any().enqueue(ExecutorJob(job))
         }
-        return withUnsafePointer(to: hook) { pointer in
+        let delayHook: DelayHook = { nanoseconds, job, _ in
+            GlobalExecutor.enqueue(job, in: Int64(clamping: nanoseconds))
+        }
+        let deadlineHook: DeadlineHook = { seconds, nanoseconds, toleranceSeconds, toleranceNanoseconds, clock, job, original in
+            guard let remaining = GlobalExecutor.nanosecondsUntil(seconds: seconds, nanoseconds: nanoseconds, clock: clock) else {
+                // A clock this code does not know: the runtime's own timers.
+                original(seconds, nanoseconds, toleranceSeconds, toleranceNanoseconds, clock, job)
+                return
+            }
+            GlobalExecutor.enqueue(job, in: remaining)
+        }
+        let installed = withUnsafePointer(to: hook) { pointer in
             // A thin function is one code pointer, which is what the runtime calls.
             pointer.withMemoryRebound(to: UnsafeMutableRawPointer.self, capacity: 1) { function in
                 mitten_install_swift_task_enqueueGlobal_hook(function.pointee)
             }
         }
+        guard installed else { return false }
+        withUnsafePointer(to: delayHook) { pointer in
+            pointer.withMemoryRebound(to: UnsafeMutableRawPointer.self, capacity: 1) { function in
+                _ = mitten_install_swift_task_enqueueGlobalWithDelay_hook(function.pointee)
+            }
+        }
+        withUnsafePointer(to: deadlineHook) { pointer in
+            pointer.withMemoryRebound(to: UnsafeMutableRawPointer.self, capacity: 1) { function in
+                _ = mitten_install_swift_task_enqueueGlobalWithDeadline_hook(function.pointee)
+            }
+        }
+        return true
+    }
+
+    /// Runs `job` on an event loop once `nanoseconds` have passed.
+    static func enqueue(_ job: UnownedJob, in nanoseconds: Int64) {
+        let loop = MultiThreadedEventLoopGroup.singleton.any()
+        guard nanoseconds > 0 else {
+            loop.enqueue(ExecutorJob(job))
+            return
+        }
+        loop.scheduleTask(in: .nanoseconds(nanoseconds)) {
+            loop.enqueue(ExecutorJob(job))
+        }
+    }
+
+    /// Nanoseconds from now until a deadline of the runtime's clock `clock` (1: continuous,
+    /// `CLOCK_BOOTTIME` on Linux; 2: suspending, `CLOCK_MONOTONIC`), or nil for another clock.
+    static func nanosecondsUntil(seconds: Int64, nanoseconds: Int64, clock: Int32) -> Int64? {
+        let id: clockid_t
+        switch clock {
+        case 1: id = CLOCK_BOOTTIME
+        case 2: id = CLOCK_MONOTONIC
+        default: return nil
+        }
+        var now = timespec()
+        clock_gettime(id, &now)
+        let (secondsLeft, overflow) = (seconds - Int64(now.tv_sec)).multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds > Int64(now.tv_sec) ? .max : 0 }
+        return secondsLeft.addingReportingOverflow(nanoseconds - Int64(now.tv_nsec)).overflow ? .max : secondsLeft + (nanoseconds - Int64(now.tv_nsec))
     }
 
     /// True when the calling code runs on one of NIO's singleton event loops.
