@@ -47,19 +47,24 @@ public struct ControlServer: Sendable {
             ])
         }
         let server = try await WireServer.bind(host: address.host, port: address.port, services: [controlService, registryService], secret: secret, logger: logger)
+        let ttl = Duration.seconds(30)
+        let bound = server.address
+        @Sendable func registerSelf() {
+            registry.register(RegistryEntry(name: ControlService.entryName, address: bound, description: ControlService.name), ttl: ttl)
+            registry.register(RegistryEntry(name: RegistryService.entryName, address: bound, description: RegistryService.name), ttl: ttl)
+        }
+        // At once: a client that connects as soon as the port listens finds Control.
+        registerSelf()
         // Children learn the real port (it differs from `address` when that asked for port 0).
         await launcher.setControl(server.address)
         try onListening(server.address)
         logger.info("control listening", metadata: ["mitten.address": "\(server.address)"])
 
-        let ttl = Duration.seconds(30)
-        let bound = server.address
         let selfRegistration = ServiceFunction {
             await cancelWhenGracefulShutdown {
-                while !Task.isCancelled {
-                    registry.register(RegistryEntry(name: ControlService.entryName, address: bound, description: ControlService.name), ttl: ttl)
-                    registry.register(RegistryEntry(name: RegistryService.entryName, address: bound, description: RegistryService.name), ttl: ttl)
-                    try? await Task.sleep(for: ttl / 3)
+                while true {
+                    do { try await Task.sleep(for: ttl / 3) } catch { break }
+                    registerSelf()
                 }
             }
         }
