@@ -35,7 +35,7 @@ extension MittenCommand {
             let daemonized = ProcessInfo.processInfo.environment["MITTEN_DAEMONIZED"] == "1"
             let logger = options.logger(label: "mitten.service.\(kind)", default: .info, syslogIdent: daemonized ? "\(kind)-\(name)" : nil)
             let (secret, _) = try options.secret()
-            let dataDirectory = ProcessInfo.processInfo.environment["MITTEN_DATA_DIR"] ?? (NSHomeDirectory() + "/.mitten/data")
+            let dataDirectory = DataDirectory().url.path
             let context = ServiceKind.Context(name: name, dataDirectory: dataDirectory, control: options.controlAddress, secret: secret, logger: logger)
             try await ServiceHost(kind: try ServiceKind.named(kind), context: context, bindHost: bind).run()
         }

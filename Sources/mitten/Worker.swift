@@ -44,7 +44,7 @@ extension MittenCommand {
             switch type.lowercased() {
             case "control":
                 let listen = WireAddress(host: bind ?? control.host, port: control.port)
-                let dataDirectory = ProcessInfo.processInfo.environment["MITTEN_DATA_DIR"] ?? (NSHomeDirectory() + "/.mitten/data")
+                let dataDirectory = DataDirectory().url.path
                 let launch = ServiceLauncher.Launch(
                     executable: ChildProcess.currentExecutable, control: listen, secretFile: secretFile, dataDirectory: dataDirectory,
                     logLevel: options.level(default: .info).rawValue, environment: ProcessInfo.processInfo.environment)

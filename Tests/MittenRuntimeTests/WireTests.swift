@@ -116,6 +116,20 @@ struct WireTests {
         await connection.close()
     }
 
+    /// Numeric hosts are bound and connected to without name resolution; a name still
+    /// resolves.
+    @Test func numericAddressesSkipResolutionAndNamesStillResolve() async throws {
+        #expect(WireAddress(host: "127.0.0.1", port: 7647).numericSocketAddress?.port == 7647)
+        #expect(WireAddress(host: "::1", port: 1).numericSocketAddress != nil)
+        #expect(WireAddress(host: "localhost", port: 1).numericSocketAddress == nil)
+        #expect(WireAddress(host: "10.0.0.300", port: 1).numericSocketAddress == nil)
+        let (server, _) = try await startTestServer(secret: secret)
+        defer { Task { await server.close() } }
+        let byName = try await WireConnection.connect(to: WireAddress(host: "localhost", port: server.address.port), secret: secret)
+        #expect(try await byName.call(service: "Test", method: "echo", ["via": "name"], as: [String: String].self) == ["via": "name"])
+        await byName.close()
+    }
+
     @Test func cancellationReachesTheServer() async throws {
         let (server, service) = try await startTestServer(secret: secret)
         defer { Task { await server.close() } }

@@ -1,3 +1,5 @@
+import NIOCore
+
 /// A TCP address `HOST:PORT` as mitten writes it in the registry and on the command line.
 public struct WireAddress: Hashable, Sendable, Codable, CustomStringConvertible, LosslessStringConvertible {
     /// The host name or IPv4 address.
@@ -35,5 +37,12 @@ public struct WireAddress: Hashable, Sendable, Codable, CustomStringConvertible,
     public func encode(to encoder: any Encoder) throws {
         var container = encoder.singleValueContainer()
         try container.encode(description)
+    }
+
+    /// The address as a socket address when the host is a numeric IPv4 or IPv6 address
+    /// (nil for a name): such an address is bound or connected to without `getaddrinfo`,
+    /// which costs a netlink socket and file reads at every start and every connection.
+    var numericSocketAddress: SocketAddress? {
+        try? SocketAddress(ipAddress: host, port: port)
     }
 }

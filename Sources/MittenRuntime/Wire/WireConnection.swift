@@ -37,7 +37,11 @@ public final class WireConnection: Sendable {
             }
         let channel: any Channel
         do {
-            channel = try await bootstrap.connect(host: address.host, port: address.port).get()
+            if let numeric = address.numericSocketAddress {
+                channel = try await bootstrap.connect(to: numeric).get()
+            } else {
+                channel = try await bootstrap.connect(host: address.host, port: address.port).get()
+            }
         } catch {
             ready.fail(error)
             throw RuntimeError(.connectFailed, "cannot connect to \(address): \(error)")

@@ -44,7 +44,11 @@ public final class WireServer: Service, Sendable {
             }
         let channel: any Channel
         do {
-            channel = try await bootstrap.bind(host: host, port: port).get()
+            if let numeric = WireAddress(host: host, port: port).numericSocketAddress {
+                channel = try await bootstrap.bind(to: numeric).get()
+            } else {
+                channel = try await bootstrap.bind(host: host, port: port).get()
+            }
         } catch {
             throw RuntimeError(.connectFailed, "cannot listen on \(host):\(port): \(error); choose another --bind address or port")
         }

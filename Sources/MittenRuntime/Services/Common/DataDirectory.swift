@@ -13,7 +13,10 @@ public struct DataDirectory: Sendable, Hashable {
         } else if let fromEnvironment = ProcessInfo.processInfo.environment["MITTEN_DATA_DIR"], !fromEnvironment.isEmpty {
             url = URL(fileURLWithPath: fromEnvironment, isDirectory: true)
         } else {
-            url = FileManager.default.homeDirectoryForCurrentUser
+            // $HOME first: the user database lookup behind Foundation's home directory
+            // reads /etc/nsswitch.conf and /etc/passwd at every start.
+            let home = ProcessInfo.processInfo.environment["HOME"].flatMap { $0.isEmpty ? nil : URL(fileURLWithPath: $0, isDirectory: true) }
+            url = (home ?? FileManager.default.homeDirectoryForCurrentUser)
                 .appendingPathComponent(".mitten", isDirectory: true)
                 .appendingPathComponent("data", isDirectory: true)
         }
