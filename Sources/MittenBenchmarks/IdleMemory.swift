@@ -15,7 +15,8 @@ extension BenchCommand {
             try await Task.sleep(for: .seconds(2))
             print("W5 idle RSS: Control \(ProcessFacts.residentKB(pid: control.pid)) KB, idle worker \(ProcessFacts.residentKB(pid: worker.pid)) KB (2 s after start)")
             // Idle is not still: the worker pings Control and renews its registration every
-            // 10 s, and the processes give back start-up pages every 20 s (ResidentMemory):
+            // 10 s, and the processes give back start-up pages 5 s after start and again
+            // when an idle check (every 2 s) finds 3 MB mapped back (ResidentMemory):
             // RSS over 30 s, sampled every 500 ms.
             var samples: [(control: Int, worker: Int)] = []
             for _ in 0..<60 {

@@ -57,10 +57,10 @@ extension MittenCommand {
         }
 
         func run() async throws {
-            // Long-running: give back the pages only the start touched (ResidentMemory).
-            ResidentMemory.trimAfterStart()
             let daemonized = ProcessInfo.processInfo.environment["MITTEN_DAEMONIZED"] == "1"
             if daemon && !daemonized { return try detach() }
+            // Long-running: give back the pages only the start touched (ResidentMemory).
+            ResidentMemory.trimAfterStart()
             let placement = localhost ? try localPlacement() : try await cloudPlacement(daemonized: daemonized)
             let catalog = try TaskCatalog.load(path: placement.taskFile)
             let taskType = try catalog.select(placement.taskType)

@@ -26,47 +26,26 @@ public enum ResidentMemory {
     /// (on a Dispatch queue, each check woke the pool's machinery and kept ~0.8 MB of
     /// it resident; on an event loop, ~1.5 MB of NIO's loop).
     public static func trimAfterStart(delay: Duration = .seconds(5), period: Duration = .seconds(2)) {
-        // A bare pthread: Foundation's Thread cost the start of every process ~4 ms
-        // (its own set-up faults in code), measured by `mitten-bench cold-start`.
-        let schedule = Unmanaged.passRetained(Schedule(delay: delay, period: period)).toOpaque()
-        var thread: pthread_t = 0
-        let started = pthread_create(&thread, nil, { argument in
-            let schedule = Unmanaged<Schedule>.fromOpaque(argument!).takeRetainedValue()
-            ResidentMemory.trimLoop(delay: schedule.delay, period: schedule.period)
-            return nil
-        }, schedule)
-        if started == 0 {
-            pthread_detach(thread)
-        } else {
-            Unmanaged<Schedule>.fromOpaque(schedule).release()
+        let (delay, period) = (interval(delay), interval(period))
+        let thread = Thread {
+            var trim = IdleTrim()
+            var pause = delay
+            while true {
+                sleep(pause)
+                pause = period
+                let sample = IdleTrim.Sample(cpuNanoseconds: nanoseconds(CLOCK_PROCESS_CPUTIME_ID), wallNanoseconds: nanoseconds(CLOCK_MONOTONIC),
+                                             fileResidentKB: fileResidentKB())
+                guard trim.shouldRelease(sample) else { continue }
+                _ = releaseCleanFilePages()
+                trim.released(fileResidentKB: fileResidentKB())
+            }
         }
-    }
-
-    private final class Schedule {
-        let delay: timespec
-        let period: timespec
-        init(delay: Duration, period: Duration) {
-            self.delay = ResidentMemory.interval(delay)
-            self.period = ResidentMemory.interval(period)
-        }
+        thread.name = "mitten-trim"
+        thread.start()
     }
 
     private static func interval(_ duration: Duration) -> timespec {
         timespec(tv_sec: Int(duration.components.seconds), tv_nsec: Int(duration.components.attoseconds / 1_000_000_000))
-    }
-
-    private static func trimLoop(delay: timespec, period: timespec) -> Never {
-        var trim = IdleTrim()
-        var pause = delay
-        while true {
-            sleep(pause)
-            pause = period
-            let sample = IdleTrim.Sample(cpuNanoseconds: nanoseconds(CLOCK_PROCESS_CPUTIME_ID), wallNanoseconds: nanoseconds(CLOCK_MONOTONIC),
-                                         fileResidentKB: fileResidentKB())
-            guard trim.shouldRelease(sample) else { continue }
-            _ = releaseCleanFilePages()
-            trim.released(fileResidentKB: fileResidentKB())
-        }
     }
 
     private static func sleep(_ duration: timespec) {
