@@ -50,23 +50,15 @@ public enum GlobalExecutor {
             }
             GlobalExecutor.enqueue(job, in: remaining)
         }
-        let installed = withUnsafePointer(to: hook) { pointer in
-            // A thin function is one code pointer, which is what the runtime calls.
-            pointer.withMemoryRebound(to: UnsafeMutableRawPointer.self, capacity: 1) { function in
-                mitten_install_swift_task_enqueueGlobal_hook(function.pointee)
-            }
-        }
-        guard installed else { return false }
-        withUnsafePointer(to: delayHook) { pointer in
-            pointer.withMemoryRebound(to: UnsafeMutableRawPointer.self, capacity: 1) { function in
-                _ = mitten_install_swift_task_enqueueGlobalWithDelay_hook(function.pointee)
-            }
-        }
-        withUnsafePointer(to: deadlineHook) { pointer in
-            pointer.withMemoryRebound(to: UnsafeMutableRawPointer.self, capacity: 1) { function in
-                _ = mitten_install_swift_task_enqueueGlobalWithDeadline_hook(function.pointee)
-            }
-        }
+        // A thin function is one code pointer, which is what the runtime calls. (Read at
+        // each hook's concrete type: passed through a generic helper, the function would
+        // be reabstracted and the pointer would be a thunk's.)
+        let enqueue = withUnsafePointer(to: hook) { UnsafeRawPointer($0).load(as: UnsafeMutableRawPointer.self) }
+        let delay = withUnsafePointer(to: delayHook) { UnsafeRawPointer($0).load(as: UnsafeMutableRawPointer.self) }
+        let deadline = withUnsafePointer(to: deadlineHook) { UnsafeRawPointer($0).load(as: UnsafeMutableRawPointer.self) }
+        guard mitten_install_swift_task_enqueueGlobal_hook(enqueue) else { return false }
+        _ = mitten_install_swift_task_enqueueGlobalWithDelay_hook(delay)
+        _ = mitten_install_swift_task_enqueueGlobalWithDeadline_hook(deadline)
         return true
     }
 
@@ -93,9 +85,11 @@ public enum GlobalExecutor {
         }
         var now = timespec()
         clock_gettime(id, &now)
-        let (secondsLeft, overflow) = (seconds - Int64(now.tv_sec)).multipliedReportingOverflow(by: 1_000_000_000)
-        if overflow { return seconds > Int64(now.tv_sec) ? .max : 0 }
-        return secondsLeft.addingReportingOverflow(nanoseconds - Int64(now.tv_nsec)).overflow ? .max : secondsLeft + (nanoseconds - Int64(now.tv_nsec))
+        // Saturating: a deadline too far to count in nanoseconds waits "forever".
+        let (whole, overflow) = (seconds - Int64(now.tv_sec)).multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds > Int64(now.tv_sec) ? .max : .min }
+        let (total, tooFar) = whole.addingReportingOverflow(nanoseconds - Int64(now.tv_nsec))
+        return tooFar ? .max : total
     }
 
     /// True when the calling code runs on one of NIO's singleton event loops.
