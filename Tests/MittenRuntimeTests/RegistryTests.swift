@@ -181,6 +181,7 @@ struct RegistryTests {
         (Duration.zero, "no lease"),
         (Duration.seconds(-1), "a negative lease"),
         (Duration.seconds(5_000_000), "a lease beyond u32 milliseconds"),
+        (Duration.seconds(86_401), "more than the day the server accepts"),
     ])
     func clientRefusesLeasesTheLayoutCannotCarry(ttl: Duration, why: String) {
         #expect(throws: RuntimeError.self, "\(why)") {

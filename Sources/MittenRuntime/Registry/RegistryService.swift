@@ -35,9 +35,7 @@ public enum RegistryService {
         // (RegistryWireFormat): every owner renews, every client resolves.
         service.onInline("register") { payload in
             let (entry, ttl) = try RegistryWireFormat.decodeRegister(payload)
-            guard ttl > .zero, ttl <= .seconds(86_400), !entry.name.isEmpty else {
-                throw RuntimeError(.badPayload, "a registration needs a name and a lease between 0 and 86400 seconds")
-            }
+            try RegistryWireFormat.validate(entry, ttl: ttl)
             return RegistryWireFormat.encodeIsNew(registry.register(entry, ttl: ttl))
         }
         service.onSync("unregister", Name.self) { argument in

@@ -26,12 +26,20 @@ enum RegistryWireFormat {
         return RegistryEntry(name: name, address: WireAddress(host: host, port: Int(port)), description: description)
     }
 
+    /// The longest lease a registration may ask for (one day); the shortest is 1 ms.
+    static let longestLease = Duration.seconds(86_400)
+
+    /// Refuses a lease outside 1 ms...``longestLease``, or an entry without a name.
+    static func validate(_ entry: RegistryEntry, ttl: Duration) throws {
+        guard ttl >= .milliseconds(1), ttl <= longestLease, !entry.name.isEmpty else {
+            throw RuntimeError(.badPayload, "a registration needs a name and a lease between 1 ms and 86400 seconds, not \(ttl)")
+        }
+    }
+
     /// `register` request: `u32 lease milliseconds, ENTRY`.
     static func encodeRegister(_ entry: RegistryEntry, ttl: Duration) throws -> ByteBuffer {
+        try validate(entry, ttl: ttl)
         let milliseconds = ttl.components.seconds * 1000 + ttl.components.attoseconds / 1_000_000_000_000_000
-        guard milliseconds > 0, milliseconds <= Int64(UInt32.max) else {
-            throw RuntimeError(.badPayload, "a registration needs a lease between 0 and 86400 seconds, not \(ttl)")
-        }
         var output = ByteBuffer()
         output.writeInteger(UInt32(milliseconds))
         try write(entry, to: &output)
