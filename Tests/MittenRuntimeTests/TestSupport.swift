@@ -10,9 +10,12 @@ let testLogger: Logger = {
     return logger
 }()
 
-/// A small service for wire tests: echo, a slow method that notices cancellation, inline ping.
+/// A small service for wire tests: echo, a slow method that notices cancellation, inline
+/// ping, and an inline method that counts the requests that reached the server (inline
+/// methods run in the order their frames arrive).
 final class TestService: Sendable {
     let cancelledCalls = Counter()
+    let countedCalls = Counter()
 
     var wireService: WireService {
         var service = WireService(name: "Test")
@@ -30,6 +33,10 @@ final class TestService: Sendable {
             throw RuntimeError(.notFound, "nothing here")
         }
         service.onInline("ping") { $0 }
+        service.onInline("count") { [countedCalls] payload in
+            countedCalls.increment()
+            return payload
+        }
         return service
     }
 }

@@ -113,6 +113,15 @@ struct WireTests {
         #expect(error?.code == .cancelled)
         #expect(service.cancelledCalls.value == 0)
         #expect(try await connection.call(service: "Test", method: "echo", ["still": "here"], as: [String: String].self) == ["still": "here"])
+        // Not sent at all: a cancelled call to the counting method, then a live one; the
+        // server runs both in frame order, so had the first been sent it would count too.
+        let counted = Task {
+            withUnsafeCurrentTask { $0?.cancel() }
+            return try await connection.call(service: "Test", method: "count")
+        }
+        await #expect(throws: RuntimeError.self) { try await counted.value }
+        _ = try await connection.call(service: "Test", method: "count")
+        #expect(service.countedCalls.value == 1)
         await connection.close()
     }
 
