@@ -130,7 +130,6 @@ public struct QueueState: Sendable {
             }
             items[record.id] = Item(lane: record.lane, position: record.position, body: record.body,
                                     deliveries: record.deliveries, leasedUntil: record.leasedUntil)
-            nextID = max(nextID, record.id + 1)
             nextTail = max(nextTail, record.position + 1)
             nextHead = min(nextHead, record.position - 1)
             if let until = record.leasedUntil {
