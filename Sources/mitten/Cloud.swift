@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LocalCloud
 import Logging
+import MittenRuntime
 
 extension MittenCommand {
     /// `mitten cloud start|status|stop`: the local cloud on loopback.
@@ -110,7 +111,7 @@ extension MittenCommand.Cloud {
                 MittenCommand.Cloud.printSnippet(endpoint, dataDirectory: directory)
                 return
             }
-            let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+            let executable = ChildProcess.currentExecutable
             var arguments = Array(CommandLine.arguments.dropFirst())
             arguments += ["--foreground", "--data-dir", directory.path]
             let endpoint = try LocalCloud.Daemon.start(executable: executable, arguments: arguments, dataDirectory: directory)

@@ -39,7 +39,7 @@ extension MittenCommand.Cluster {
             let logger = Logger(label: "mitten.cluster")
             let style: ProgressStyle = json ? .json : (isatty(STDOUT_FILENO) == 1 ? .terminal : .plain)
             let progress = ProgressPrinter(style: style)
-            var configuration = Provisioner<ContinuousClock>.Configuration(binaryPath: CommandLine.executablePath)
+            var configuration = Provisioner<ContinuousClock>.Configuration(binaryPath: ChildProcess.currentExecutable)
             if spec.cloud != .local, let runtime = Self.sharedSwiftRuntime() {
                 FileHandle.standardError.write(Data((
                     "mitten: warning: this mitten uses the Swift runtime in \(runtime), which a VM without Swift does not have; "
@@ -81,13 +81,6 @@ extension MittenCommand.Cluster {
             print(outcome.booted.isEmpty ? "cluster \(spec.name) already matches \(spec.file)" : "booted \(outcome.booted.joined(separator: ", ")); Control at \(outcome.controlAddress)"
                 + (outcome.registrationChecked ? "; every VM registered" : "; every VM bootstrapped (registration not checked)"))
         }
-    }
-}
-
-extension CommandLine {
-    /// The running executable's own path, which `up` uploads to every VM.
-    static var executablePath: String {
-        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? arguments[0]
     }
 }
 
